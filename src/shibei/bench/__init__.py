@@ -1,0 +1,13 @@
+"""Benchmarks: `shibei bench NAME [--scale S]`.
+
+Each benchmark is a module here with `run(scale: float, progress: Progress) -> dict`;
+progress goes to stderr and the returned figures are printed as one flat JSON object,
+the last line of stdout (DESIGN.md, Interfaces). Modules are imported only when run.
+"""
+
+from __future__ import annotations
+
+BENCHMARKS: dict[str, str] = {
+    "generate": "shibei.bench.generate",
+}
+"""Benchmark name → module holding its `run`."""

@@ -1,0 +1,74 @@
+"""The `shibei` command. Thin: parse, call a handler, print."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from shibei.bench import BENCHMARKS
+from shibei.config import Settings
+
+app = typer.Typer(help="市北区数据底座与治理应用平台", no_args_is_help=True, add_completion=False)
+err = Console(stderr=True)
+
+
+@app.command()
+def generate(
+    scale: Annotated[float, typer.Option(help="1.0 = the whole district (1,096,879 residents)")] = 0.1,
+    out: Annotated[Path | None, typer.Option(help="data directory (default SHIBEI_DATA_DIR)")] = None,
+    seed: Annotated[int | None, typer.Option(help="random seed of the reference district")] = None,
+) -> None:
+    """Generate the reference district: gazetteer, departmental feeds, ground truth."""
+    from shibei.synth.generate import generate_district
+    from shibei.cli.progress import RichProgress
+
+    settings = Settings()
+    data_dir = out or settings.data_dir
+    with RichProgress(err) as progress:
+        manifest = generate_district(
+            data_dir,
+            scale=scale,
+            seed=settings.seed if seed is None else seed,
+            boundaries=settings.boundaries,
+            progress=progress,
+        )
+    err.print(f"[green]已生成[/] {data_dir}: {manifest['feed_rows']:,} 条部门数据行")
+
+
+@app.command()
+def summary(
+    data: Annotated[Path | None, typer.Option(help="data directory (default SHIBEI_DATA_DIR)")] = None,
+) -> None:
+    """Print what a generated data directory holds (from its manifest)."""
+    from shibei.synth.manifest import read_manifest, summary_lines
+
+    manifest = read_manifest((data or Settings().data_dir) / "feeds")
+    for line in summary_lines(manifest):
+        typer.echo(line)
+
+
+@app.command()
+def bench(
+    name: Annotated[str, typer.Argument(help="benchmark: " + ", ".join(BENCHMARKS))],
+    scale: Annotated[float, typer.Option(help="district scale")] = 0.01,
+) -> None:
+    """Run a benchmark: progress on stderr, one JSON object as the last line of stdout."""
+    from shibei.cli.progress import RichProgress
+
+    if name not in BENCHMARKS:
+        err.print(f"[red]没有名为 {name} 的基准测试[/]；可选：{', '.join(BENCHMARKS)}")
+        raise typer.Exit(2)
+    module = importlib.import_module(BENCHMARKS[name])
+    with RichProgress(err) as progress:
+        figures = module.run(scale=scale, progress=progress)
+    sys.stdout.write(json.dumps(figures, ensure_ascii=False) + "\n")
+
+
+def main() -> None:
+    app()
