@@ -34,3 +34,33 @@ class NullProgress:
 
     def log(self, message: str) -> None:
         pass
+
+
+class TimedProgress:
+    """Wraps a Progress and records how long each step took (for benchmarks)."""
+
+    def __init__(self, inner: Progress) -> None:
+        import time
+
+        self._clock = time.perf_counter
+        self._inner = inner
+        self._current: str | None = None
+        self._started = 0.0
+        self.seconds: dict[str, float] = {}
+
+    def _close(self) -> None:
+        if self._current is not None:
+            self.seconds[self._current] = round(self._clock() - self._started, 3)
+            self._current = None
+
+    def step(self, description: str, total: int | None = None) -> Step:
+        self._close()
+        self._current, self._started = description, self._clock()
+        return self._inner.step(description, total)
+
+    def log(self, message: str) -> None:
+        self._inner.log(message)
+
+    def finish(self) -> dict[str, float]:
+        self._close()
+        return self.seconds

@@ -9,5 +9,6 @@ from __future__ import annotations
 
 BENCHMARKS: dict[str, str] = {
     "generate": "shibei.bench.generate",
+    "address": "shibei.bench.address",
 }
 """Benchmark name → module holding its `run`."""

@@ -12,21 +12,28 @@ import typer
 from rich.console import Console
 
 from shibei.bench import BENCHMARKS
+from shibei.cli.address import address_app
 from shibei.config import Settings
+from shibei.errors import ShibeiError
 
 app = typer.Typer(help="市北区数据底座与治理应用平台", no_args_is_help=True, add_completion=False)
 err = Console(stderr=True)
+app.add_typer(address_app, name="address")
 
 
 @app.command()
 def generate(
-    scale: Annotated[float, typer.Option(help="1.0 = the whole district (1,096,879 residents)")] = 0.1,
-    out: Annotated[Path | None, typer.Option(help="data directory (default SHIBEI_DATA_DIR)")] = None,
+    scale: Annotated[
+        float, typer.Option(help="1.0 = the whole district (1,096,879 residents)")
+    ] = 0.1,
+    out: Annotated[
+        Path | None, typer.Option(help="data directory (default SHIBEI_DATA_DIR)")
+    ] = None,
     seed: Annotated[int | None, typer.Option(help="random seed of the reference district")] = None,
 ) -> None:
     """Generate the reference district: gazetteer, departmental feeds, ground truth."""
-    from shibei.synth.generate import generate_district
     from shibei.cli.progress import RichProgress
+    from shibei.synth.generate import generate_district
 
     settings = Settings()
     data_dir = out or settings.data_dir
@@ -43,12 +50,18 @@ def generate(
 
 @app.command()
 def summary(
-    data: Annotated[Path | None, typer.Option(help="data directory (default SHIBEI_DATA_DIR)")] = None,
+    data: Annotated[
+        Path | None, typer.Option(help="data directory (default SHIBEI_DATA_DIR)")
+    ] = None,
 ) -> None:
     """Print what a generated data directory holds (from its manifest)."""
     from shibei.synth.manifest import read_manifest, summary_lines
 
-    manifest = read_manifest((data or Settings().data_dir) / "feeds")
+    try:
+        manifest = read_manifest((data or Settings().data_dir) / "feeds")
+    except ShibeiError as exc:
+        err.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from exc
     for line in summary_lines(manifest):
         typer.echo(line)
 

@@ -54,8 +54,9 @@ class RichProgress:
     def _finish_last(self) -> None:
         if self._last is not None:
             task = self._bar.tasks[self._last]
-            if task.total is not None:
-                self._bar.update(self._last, completed=task.total)
+            total = task.total if task.total is not None else 1
+            self._bar.update(self._last, total=total, completed=total)
+            self._bar.stop_task(self._last)
 
     def step(self, description: str, total: int | None = None) -> _RichStep:
         self._finish_last()

@@ -8,6 +8,8 @@ Code scheme (docs/address-codes.md):
     grid        370203005001 + 003              15 digits
     road        370203005 + R + 012             a road segment under a street
     door        road code + 0123                door number on that road
+    police station  370203P + 01                派出所 (370203P90: 人口大队)
+    police district community code + J          社区警务区, one per community
     compound    370203005001 + Q + 004          小区 within a community
     building    grid code + 0012                19 digits
     house       building code + 02 + 04 + 01    unit, floor, room-on-floor: 25 digits
@@ -56,6 +58,7 @@ class Grid:
     community_code: str
     lat: float
     lon: float
+    grid_workers: int = 0  # 网格员 assigned to this grid (2,458 in the district)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,3 +144,32 @@ class StandardAddress:
     elements: dict[str, str | int]
     lat: float
     lon: float
+
+
+@dataclass(frozen=True, slots=True)
+class PoliceStation:
+    """派出所 under the district bureau (市北分局), or the bureau's 人口大队.
+
+    Both handle household registration ("22+1": 22 stations + 1 population brigade).
+    """
+
+    code: str  # 370203P01 … 370203P22; the population brigade is 370203P90
+    name: str  # e.g. 辽宁路派出所
+    kind: str  # 派出所 | 人口大队
+    street_codes: tuple[str, ...]  # streets it covers; () for the population brigade
+    facility_code: str  # its office, a Facility
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True, slots=True)
+class PoliceDistrict:
+    """社区警务区: one per community, one community officer and one auxiliary."""
+
+    code: str  # community code + J
+    name: str  # e.g. 科技街社区警务区
+    community_code: str
+    station_code: str
+    facility_code: str  # its community police office (社区警务室), a Facility
+    officers: int = 1
+    auxiliaries: int = 1

@@ -1,0 +1,136 @@
+"""Chinese address parsing: free text → labelled elements, for any address in China.
+
+>>> p = parse_address("青岛市北区辽宁路123号华阳小区3号楼2单元401室")
+>>> p.elements_dict()
+{'city': '青岛', 'district': '市北区', 'road': '辽宁路', 'roadno': 123, 'poi': '华阳小区', \
+'houseno': 3, 'cellno': 2, 'roomno': 401}
+>>> p.canonical
+{'city': '青岛市', 'district': '市北区'}
+
+Labels are those of the Chinese address-parsing data set (docs/standardization.md):
+country, prov, city, district, devzone, town, community, road, subroad, roadno,
+subroadno, poi, subpoi, houseno, cellno, floorno, roomno, assist. `elements` hold only
+what the text says, as written after normalization (numbers as int); today's official
+names go in `canonical` (四方区 → 市北区); levels inferred from the division table go in
+`inferred` and only when asked for (`infer=True`).
+
+Division names are believed only where they are divisions: 辽宁路, 南京路, 内蒙古路,
+福州北路, 黑龙江南路 and 台东一路 are roads, whatever the prefix spells.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from shibei.standardize.address_parse import parse_normalized
+from shibei.standardize.text import normalize_text, normalize_with_offsets
+
+ADDRESS_LABELS = (
+    "country", "prov", "city", "district", "devzone", "town", "community", "road",
+    "subroad", "roadno", "subroadno", "poi", "subpoi", "houseno", "cellno", "floorno",
+    "roomno", "assist",
+)  # fmt: skip
+NUMBER_LABELS = frozenset({"roadno", "subroadno", "houseno", "cellno", "floorno", "roomno"})
+STRUCTURAL_LABELS = (
+    "prov", "city", "district", "town", "community", "road", "roadno", "houseno", "cellno",
+    "floorno", "roomno",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class AddressElement:
+    """One labelled part of an address; `start`/`end` index the normalized text."""
+
+    label: str
+    text: str  # as written after normalization, unit included: 123号
+    value: str | int  # int for number labels when the text has digits, else the text
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedAddress:
+    """The result of `parse_address`."""
+
+    text: str
+    normalized: str
+    elements: tuple[AddressElement, ...]
+    canonical: dict[str, str] = field(default_factory=dict)
+    inferred: dict[str, str] = field(default_factory=dict)
+    division_code: str | None = None  # deepest division the text names, resolved
+    confidence: float = 0.0
+
+    def get(self, label: str) -> AddressElement | None:
+        """The first element with `label`, or None."""
+        for e in self.elements:
+            if e.label == label:
+                return e
+        return None
+
+    def value(self, label: str) -> str | int | None:
+        e = self.get(label)
+        return None if e is None else e.value
+
+    def elements_dict(self) -> dict[str, str | int]:
+        """Label → value, first element per label."""
+        out: dict[str, str | int] = {}
+        for e in self.elements:
+            out.setdefault(e.label, e.value)
+        return out
+
+    def original_spans(self) -> list[tuple[str, int, int]]:
+        """(label, start, end) per element, as indices into the original `text`."""
+        norm, offsets = normalize_with_offsets(self.text)
+        if len(norm) != len(self.normalized):  # should not happen: prepare is char for char
+            offsets = list(range(len(self.normalized) + 1))
+        return [(e.label, offsets[e.start], offsets[e.end]) for e in self.elements]
+
+    def to_json(self) -> dict[str, Any]:
+        """The Address JSON of DESIGN.md (Interfaces)."""
+        return {
+            "text": self.text,
+            "normalized": self.normalized,
+            "elements": self.elements_dict(),
+            "spans": {label: [s, e] for label, s, e in self.original_spans()},
+            "canonical": dict(self.canonical),
+            "inferred": dict(self.inferred),
+            "division_code": self.division_code,
+            "confidence": round(self.confidence, 3),
+        }
+
+
+def prepare_address_text(text: str) -> str:
+    """`normalize_text` plus what holds for addresses only, character for character:
+    ASCII letters upper-cased and ``#`` after a digit read as 号 (3#楼 → 3号楼)."""
+    norm = normalize_text(text)
+    if "#" in norm:
+        norm = "".join(
+            "号" if c == "#" and i > 0 and norm[i - 1].isdigit() else c for i, c in enumerate(norm)
+        )
+    return norm.translate(_ASCII_UPPER)
+
+
+_ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def parse_address(text: str, *, infer: bool = False) -> ParsedAddress:
+    """Parse one free-text address. Never raises on a str; empty text gives no elements.
+
+    With `infer=True`, levels above the deepest named division that the text leaves out
+    are filled in `inferred` (市北区 → 山东省, 青岛市); `elements` never change.
+    """
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    norm = prepare_address_text(text)
+    raw = parse_normalized(norm, infer=infer)
+    elements = tuple(AddressElement(*e) for e in raw.elements)
+    return ParsedAddress(
+        text=text,
+        normalized=norm,
+        elements=elements,
+        canonical=raw.canonical,
+        inferred=raw.inferred,
+        division_code=raw.division_code,
+        confidence=raw.confidence,
+    )

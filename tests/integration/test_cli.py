@@ -1,0 +1,45 @@
+"""The `shibei` command: generate, summary, bench."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from shibei.cli.main import app
+
+runner = CliRunner()
+
+
+def test_generate_then_summary_describes_the_district(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["generate", "--scale", "0.001", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "feeds" / "manifest.json").is_file()
+    assert (tmp_path / "gazetteer").is_dir()
+    summary = runner.invoke(app, ["summary", "--data", str(tmp_path)])
+    assert summary.exit_code == 0, summary.output
+    assert "街道 22 · 社区 137 · 网格 940 · 网格员 2,458" in summary.output
+    assert "常住人口户籍信息" in summary.output
+
+
+def test_summary_without_generated_data_says_what_to_do(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["summary", "--data", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "请先运行 shibei generate" in result.output
+
+
+def test_bench_generate_prints_figures_as_the_last_json_line() -> None:
+    result = runner.invoke(app, ["bench", "generate", "--scale", "0.001"])
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert figures["feed_rows"] > 0
+    assert figures["seconds"] > 0
+    assert figures["peak_rss_mb"] > 0
+    assert figures["scale"] == 0.001
+
+
+def test_unknown_benchmark_is_refused_with_the_list() -> None:
+    result = runner.invoke(app, ["bench", "nosuch"])
+    assert result.exit_code == 2
+    assert "generate" in result.output

@@ -1,0 +1,220 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from shibei.standardize.address import parse_address
+from shibei.standardize.divisions import division_table, short_name
+
+FULL = "山东省青岛市市北区辽宁路街道科技街社区辽宁路123号华阳小区3号楼2单元401室"
+TAIL = {
+    "road": "辽宁路",
+    "roadno": 123,
+    "poi": "华阳小区",
+    "houseno": 3,
+    "cellno": 2,
+    "roomno": 401,
+}
+
+
+def elements(text: str) -> dict[str, str | int]:
+    return parse_address(text).elements_dict()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("辽宁路", {"road": "辽宁路"}),
+        ("南京路12号", {"road": "南京路", "roadno": 12}),
+        ("哈尔滨路5号", {"road": "哈尔滨路", "roadno": 5}),
+        ("内蒙古路88号", {"road": "内蒙古路", "roadno": 88}),
+        ("福州北路88号", {"road": "福州北路", "roadno": 88}),
+        ("黑龙江南路3号", {"road": "黑龙江南路", "roadno": 3}),
+        ("台东一路12号", {"road": "台东一路", "roadno": 12}),
+        ("山东路14号青岭名邸", {"road": "山东路", "roadno": 14, "poi": "青岭名邸"}),
+        ("市北区辽宁路123号", {"district": "市北区", "road": "辽宁路", "roadno": 123}),
+        ("青岛市北区辽宁路123号", {"city": "青岛", "district": "市北区", "road": "辽宁路",
+                                   "roadno": 123}),
+        ("台东街道顺兴路社区保定支路33号", {"town": "台东街道", "community": "顺兴路社区",
+                                            "road": "保定支路", "roadno": 33}),
+        ("浙江大学", {"poi": "浙江大学"}),
+    ],
+)  # fmt: skip
+def test_division_names_inside_roads_are_not_divisions(
+    text: str, expected: dict[str, str | int]
+) -> None:
+    assert elements(text) == expected
+
+
+def test_never_invents_a_level_the_text_lacks() -> None:
+    p = parse_address("南京路12号")
+    assert p.canonical == {}
+    assert p.inferred == {}
+    assert p.division_code is None
+
+
+def test_city_and_district_sharing_one_shi() -> None:
+    p = parse_address("青岛市北区辽宁路123号")
+    assert p.canonical == {"city": "青岛市", "district": "市北区"}
+    assert p.division_code == "370203"
+
+
+def test_former_district_keeps_what_was_written() -> None:
+    p = parse_address("山东省青岛市四方区嘉兴路10号")
+    assert p.value("district") == "四方区"
+    assert p.canonical["district"] == "市北区"
+    assert p.division_code == "370203"
+
+
+def test_inference_is_separate_and_flagged() -> None:
+    assert parse_address("市北区辽宁路123号").inferred == {}
+    p = parse_address("市北区辽宁路123号", infer=True)
+    assert p.inferred == {"prov": "山东省", "city": "青岛市"}
+    assert "prov" not in p.elements_dict()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (FULL, {"prov": "山东省", "city": "青岛市", "district": "市北区", "town": "辽宁路街道",
+                "community": "科技街社区"} | TAIL),
+        # addr_missing_levels
+        ("青岛市市北区辽宁路街道科技街社区辽宁路123号华阳小区3号楼2单元401室",
+         {"city": "青岛市", "district": "市北区", "town": "辽宁路街道",
+          "community": "科技街社区"} | TAIL),
+        ("市北区辽宁路123号华阳小区3号楼2单元401室", {"district": "市北区"} | TAIL),
+        ("辽宁路123号华阳小区3号楼2单元401室", TAIL),
+        ("辽宁路街道科技街社区辽宁路123号华阳小区3号楼2单元401室",
+         {"town": "辽宁路街道", "community": "科技街社区"} | TAIL),
+        # addr_chinese_numerals
+        ("辽宁路一百二十三号华阳小区三号楼二单元四零一室", TAIL),
+        ("辽宁路一百二十三号华阳小区三号楼二单元四〇一室", TAIL),
+        # addr_dash_notation
+        ("辽宁路123号华阳小区3-2-401", TAIL),
+        ("辽宁路123号3-2-401", {k: v for k, v in TAIL.items() if k != "poi"}),
+        ("辽宁路123号华阳小区一号楼一-二〇二室",
+         TAIL | {"houseno": 1, "cellno": 1, "roomno": 202}),
+        # addr_old_district
+        ("山东省青岛市四方区洛阳路街道郑州路社区周口路24号院1号楼1单元102室",
+         {"prov": "山东省", "city": "青岛市", "district": "四方区", "town": "洛阳路街道",
+          "community": "郑州路社区", "road": "周口路", "roadno": 24, "houseno": 1,
+          "cellno": 1, "roomno": 102}),
+        # addr_city_district_joined
+        ("青岛市北区辽宁路123号华阳小区3号楼2单元401室",
+         {"city": "青岛", "district": "市北区"} | TAIL),
+        ("青岛四方区辽宁路123号华阳小区3号楼2单元401室",
+         {"city": "青岛", "district": "四方区"} | TAIL),
+        # addr_compound_only
+        ("山东省青岛市市北区辽宁路街道科技街社区华阳小区3号楼2单元401室",
+         {"prov": "山东省", "city": "青岛市", "district": "市北区", "town": "辽宁路街道",
+          "community": "科技街社区", "poi": "华阳小区", "houseno": 3, "cellno": 2,
+          "roomno": 401}),
+        # addr_unit_variants
+        ("辽宁路123号华阳小区3楼2单元401室", TAIL),
+        ("辽宁路123号华阳小区3栋2门401户", TAIL),
+        ("辽宁路123号华阳小区3幢2-401号", TAIL),
+        ("辽宁路123号华阳小区3号楼2单元401", TAIL),
+        ("辽宁路123号华阳小区3号楼2单元4楼1户", TAIL | {"floorno": 4, "roomno": 1}),
+        # addr_fullwidth, addr_traditional, addr_space
+        ("辽宁路１２３号华阳小区３号楼２单元４０１室", TAIL),
+        ("遼寧路123號華陽小區3號樓2單元401室", TAIL),
+        ("青岛市 市北区 辽宁路123号 华阳小区 3号楼 2单元 401室",
+         {"city": "青岛市", "district": "市北区"} | TAIL),
+        ("青岛市\u3000市北区\u3000辽宁路123号\u3000华阳小区\u30003号楼\u30002单元\u3000401室",
+         {"city": "青岛市", "district": "市北区"} | TAIL),
+    ],
+)  # fmt: skip
+def test_parses_every_feed_address_form(text: str, expected: dict[str, str | int]) -> None:
+    assert elements(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("浙江杭州西湖区益乐路116号蓝海时代国际大厦10号楼15层",
+         {"prov": "浙江", "city": "杭州", "district": "西湖区", "road": "益乐路", "roadno": 116,
+          "poi": "蓝海时代国际大厦", "houseno": 10, "floorno": 15}),
+        ("慈溪市坎墩二灶市村958",
+         {"district": "慈溪市", "town": "坎墩", "community": "二灶市村", "houseno": 958}),
+        ("金华永康市方岩镇下宅村万里公路832弄125号",
+         {"city": "金华", "district": "永康市", "town": "方岩镇", "community": "下宅村",
+          "road": "万里公路", "roadno": 832, "houseno": 125}),
+        ("北干街道华耀建设咨询有限公司山阴路2512号",
+         {"town": "北干街道", "poi": "华耀建设咨询有限公司", "road": "山阴路", "roadno": 2512}),
+        ("鹿城区丰源路松源小区9-1336",
+         {"district": "鹿城区", "road": "丰源路", "poi": "松源小区", "houseno": 9,
+          "roomno": 1336}),
+        ("解放东街1233号对面手机店",
+         {"road": "解放东街", "roadno": 1233, "assist": "对面", "poi": "手机店"}),
+        ("台东县台东市", {"city": "台东县", "district": "台东市"}),
+    ],
+)  # fmt: skip
+def test_parses_addresses_across_china(text: str, expected: dict[str, str | int]) -> None:
+    assert elements(text) == expected
+
+
+def test_canonical_names_for_short_forms() -> None:
+    p = parse_address("浙江杭州西湖区益乐路116号")
+    assert p.canonical == {"prov": "浙江省", "city": "杭州市", "district": "西湖区"}
+    assert p.division_code == "330106"
+
+
+def test_spans_point_into_the_original_text() -> None:
+    text = "遼寧路一百二十三號"
+    spans = {label: text[s:e] for label, s, e in parse_address(text).original_spans()}
+    assert spans == {"road": "遼寧路", "roadno": "一百二十三號"}
+
+
+def test_json_has_integers_for_numbers_and_lower_case_labels() -> None:
+    out = parse_address("辽宁路123号华阳小区3-2-401").to_json()
+    assert out["elements"] == TAIL
+    assert all(label == label.lower() for label in out["elements"])
+
+
+@pytest.mark.parametrize("text", ["", " ", "-", "号", "123", "？？", "路路路", "市市市北区区"])
+def test_odd_inputs_give_few_or_no_elements(text: str) -> None:
+    p = parse_address(text)
+    assert 0.0 <= p.confidence <= 1.0
+    assert all(e.label for e in p.elements)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_no_string_makes_the_parser_raise(text: str) -> None:
+    p = parse_address(text)
+    p.to_json()
+
+
+_ADDRESS_CHARS = st.sampled_from(
+    list(
+        "省市区县镇乡街道路号楼单元室层栋幢社区村小区青岛北京南辽宁一二三十零〇0123456789-# 　（）"
+    )
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_ADDRESS_CHARS, max_size=40).map("".join))
+def test_no_address_like_string_makes_the_parser_raise(text: str) -> None:
+    p = parse_address(text)
+    p.to_json()
+
+
+def test_division_table_names_and_former_names() -> None:
+    table = division_table()
+    assert [e.division.code for e in table.names["四方区"]] == ["370203"]
+    assert table.by_code["370203"].name == "市北区"
+    assert len([d for d in table.children["370203"] if d.level == "town"]) == 22
+    assert short_name("广西壮族自治区", "prov") == "广西"
+    assert short_name("辽宁路街道", "town") is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_offsets_always_cover_the_normalized_text(text: str) -> None:
+    from shibei.standardize.address import prepare_address_text
+    from shibei.standardize.text import normalize_with_offsets
+
+    norm, offsets = normalize_with_offsets(text)
+    assert len(norm) == len(prepare_address_text(text))
+    assert len(offsets) == len(norm) + 1

@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pytest
+
+from shibei.gazetteer import Gazetteer, build_gazetteer
+from shibei.standardize.address_match import AddressMatcher
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> Gazetteer:
+    return build_gazetteer(scale=0.001, seed=1)
+
+
+@pytest.fixture(scope="module")
+def matcher() -> AddressMatcher:
+    return AddressMatcher(_gazetteer())
+
+
+def _a_house_in_a_compound() -> tuple[str, str]:
+    g = _gazetteer()
+    for h in g.houses:
+        b = g.building(h.building_code)
+        if b.compound_code is not None and "{" not in g.compound(b.compound_code).name:
+            return h.code, g.address(h.code).text
+    raise AssertionError("no compound house")
+
+
+def test_matches_the_standard_address_text_to_its_house(matcher: AddressMatcher) -> None:
+    g = _gazetteer()
+    for house in g.houses[:50]:
+        m = matcher.match(g.address(house.code).text)
+        assert (m.level, m.code) == ("house", house.code)
+
+
+def test_matches_a_messy_form_of_the_same_house(matcher: AddressMatcher) -> None:
+    g = _gazetteer()
+    code, _ = _a_house_in_a_compound()
+    house = g.house(code)
+    b = g.building(house.building_code)
+    road = g.road(b.road_code).name
+    text = f"{road}{b.door_number}号 {b.number}-{house.unit}-{house.room}"
+    m = matcher.match(text)
+    assert (m.level, m.code) == ("house", code)
+
+
+def test_compound_only_form_matches(matcher: AddressMatcher) -> None:
+    g = _gazetteer()
+    code, _ = _a_house_in_a_compound()
+    house = g.house(code)
+    b = g.building(house.building_code)
+    assert b.compound_code is not None
+    name = g.compound(b.compound_code).name
+    m = matcher.match(f"市北区{name}{b.number}号楼{house.unit}单元{house.room}室")
+    assert (m.level, m.code) == ("house", code)
+
+
+def test_stops_at_the_building_when_the_room_is_unknown(matcher: AddressMatcher) -> None:
+    g = _gazetteer()
+    code, _ = _a_house_in_a_compound()
+    b = g.building(g.house(code).building_code)
+    road = g.road(b.road_code).name
+    m = matcher.match(f"{road}{b.door_number}号{b.number}号楼9单元9999室")
+    assert m.house_code is None
+    assert m.level in ("building", "none")
+
+
+def test_an_address_in_another_district_is_not_matched(matcher: AddressMatcher) -> None:
+    m = matcher.match("浙江省杭州市西湖区益乐路116号")
+    assert (m.code, m.level, m.reason) == (None, "none", "不在本区")
+
+
+def test_road_without_door_number_stops_at_the_road_or_lists_candidates(
+    matcher: AddressMatcher,
+) -> None:
+    g = _gazetteer()
+    road = g.roads[0]
+    m = matcher.match(road.name)
+    if m.level == "road":
+        assert m.code is not None and g.road(m.code).name == road.name
+    else:
+        assert m.code is None
+        assert {c.code for c in m.candidates} == {r.code for r in g.roads if r.name == road.name}
+
+
+def test_unknown_text_matches_nothing(matcher: AddressMatcher) -> None:
+    m = matcher.match("随便写的")
+    assert (m.code, m.level) == (None, "none")
+
+
+def test_extra_aliases_extend_the_table() -> None:
+    g = _gazetteer()
+    code, _ = _a_house_in_a_compound()
+    house = g.house(code)
+    b = g.building(house.building_code)
+    assert b.compound_code is not None
+    matcher = AddressMatcher(g, extra_aliases={"老棉纺宿舍": b.compound_code})
+    m = matcher.match(f"老棉纺宿舍{b.number}号楼{house.unit}单元{house.room}室")
+    assert (m.level, m.code) == ("house", code)
+
+
+def test_match_json_adds_code_level_and_candidates(matcher: AddressMatcher) -> None:
+    code, text = _a_house_in_a_compound()
+    out = matcher.match(text).to_json()
+    assert out["code"] == code
+    assert out["level"] == "house"
+    assert out["candidates"] == []
+    assert isinstance(out["elements"]["roomno"], int)
