@@ -30,3 +30,7 @@ class Settings(BaseSettings):
     @property
     def gazetteer_dir(self) -> Path:
         return self.data_dir / "gazetteer"
+
+    @property
+    def lake_dir(self) -> Path:
+        return self.data_dir / "lake"

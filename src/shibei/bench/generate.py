@@ -1,8 +1,8 @@
 """`shibei bench generate`: time and peak memory of generating the reference district.
 
 Figures: seconds (whole run), peak_rss_mb (this process's peak resident set), feed_rows,
-rows_per_second, and seconds per stage (`stage_*`). The baseline in the same run is
-`write_only_seconds`: writing the already generated rows again as plain UTF-8 CSV, the
+rows_per_second, and seconds per stage (`gazetteer_seconds` … `feeds_seconds`). The
+baseline in the same run is `write_only_seconds`: writing the already generated rows again as plain UTF-8 CSV, the
 floor any generator pays for its output.
 """
 
@@ -20,6 +20,9 @@ from shibei.progress import Progress, TimedProgress
 from shibei.synth.feed_files import read_feed
 from shibei.synth.generate import generate_district
 from shibei.synth.manifest import spec_from_manifest
+
+_STAGES = ("gazetteer", "population", "organizations", "rosters", "events", "feeds")
+"""Names of the generation steps, in the order `generate_district` reports them."""
 
 
 def run(scale: float, progress: Progress) -> dict[str, Any]:
@@ -47,8 +50,8 @@ def run(scale: float, progress: Progress) -> dict[str, Any]:
         "write_only_seconds": round(baseline, 2),
         "seconds_vs_write_only": round(seconds / baseline, 1) if baseline else None,
     }
-    for i, (stage, stage_seconds) in enumerate(stages.items()):
-        figures[f"stage_{i + 1}_seconds"] = stage_seconds
+    for key, (stage, stage_seconds) in zip(_STAGES, stages.items(), strict=False):
+        figures[f"{key}_seconds"] = stage_seconds
         progress.log(f"{stage}: {stage_seconds} s")
     return figures
 

@@ -6,13 +6,14 @@ import importlib
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 
 from shibei.bench import BENCHMARKS
 from shibei.cli.address import address_app
+from shibei.cli.progress import RichProgress
 from shibei.config import Settings
 from shibei.errors import ShibeiError
 
@@ -32,7 +33,6 @@ def generate(
     seed: Annotated[int | None, typer.Option(help="random seed of the reference district")] = None,
 ) -> None:
     """Generate the reference district: gazetteer, departmental feeds, ground truth."""
-    from shibei.cli.progress import RichProgress
     from shibei.synth.generate import generate_district
 
     settings = Settings()
@@ -46,6 +46,33 @@ def generate(
             progress=progress,
         )
     err.print(f"[green]已生成[/] {data_dir}: {manifest['feed_rows']:,} 条部门数据行")
+
+
+@app.command()
+def build(
+    data: Annotated[
+        Path | None, typer.Option(help="data directory (default SHIBEI_DATA_DIR)")
+    ] = None,
+) -> None:
+    """Build the data foundation: ingest → standardize → resolve → foundation."""
+    from shibei.bootstrap import build as run_build
+
+    settings = Settings() if data is None else Settings(data_dir=data)
+    try:
+        with RichProgress(err) as progress:
+            report = run_build(settings, progress)
+    except ShibeiError as exc:
+        err.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from exc
+    for line in _build_summary(report):
+        typer.echo(line)
+
+
+def _build_summary(report: dict[str, Any]) -> list[str]:
+    seconds = report["seconds"]
+    lines = ["数据底座已建立（" + "，".join(f"{k} {v:.1f} 秒" for k, v in seconds.items()) + "）"]
+    lines += [f"  {table}: {count:,} 行" for table, count in report["foundation"].items()]
+    return lines
 
 
 @app.command()
@@ -72,8 +99,6 @@ def bench(
     scale: Annotated[float, typer.Option(help="district scale")] = 0.01,
 ) -> None:
     """Run a benchmark: progress on stderr, one JSON object as the last line of stdout."""
-    from shibei.cli.progress import RichProgress
-
     if name not in BENCHMARKS:
         err.print(f"[red]没有名为 {name} 的基准测试[/]；可选：{', '.join(BENCHMARKS)}")
         raise typer.Exit(2)

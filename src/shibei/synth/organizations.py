@@ -51,7 +51,10 @@ INDUSTRIES: dict[str, tuple[tuple[str, ...], str]] = {
     "制造业": (("机械", "食品", "服饰"), "机械设备、食品的生产销售"),
 }
 _INDUSTRY_WEIGHTS = (0.30, 0.12, 0.08, 0.12, 0.07, 0.06, 0.05, 0.03, 0.07, 0.05, 0.03, 0.02)
-_BRAND_CHARS = "鑫华瑞恒泰达盛源海博宏昌利兴隆信诚德金汇嘉丰祥宇通润康乐福安晟鸿凯越辰"
+_BRAND_CHARS = (
+    "鑫华瑞恒泰达盛源海博宏昌利兴隆信诚德金汇嘉丰祥宇通润康乐福安晟鸿凯越辰"
+    "永新正和顺发鼎佳美亿远航创启明志天成益民众立邦弘毅卓尔欣悦蓝海青峰鲁东岛城"
+)
 _SHOP_WORDS = ("便利店", "小吃部", "理发店", "五金店", "水果店", "干洗店", "烟酒店", "快餐店")
 
 
@@ -142,8 +145,11 @@ def _pick_house(rng: random.Random, shops: list[House], homes: list[House]) -> H
 
 def _unique_name(rng: random.Random, names: set[str], kind: str, industry: str, suffix: str) -> str:
     words = INDUSTRIES[industry][0]
+    tries = 0
     while True:
-        brand = "".join(rng.sample(_BRAND_CHARS, 2))
+        tries += 1
+        # Two-character brands first; three when the two-character ones run out.
+        brand = "".join(rng.sample(_BRAND_CHARS, 2 if tries < 20 else 3))
         if kind == "个体工商户":
             name = f"市北区{brand}{rng.choice(_SHOP_WORDS)}"
         elif kind == "社会组织":
