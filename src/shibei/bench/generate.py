@@ -2,8 +2,8 @@
 
 Figures: seconds (whole run), peak_rss_mb (this process's peak resident set), feed_rows,
 rows_per_second, and seconds per stage (`gazetteer_seconds` … `feeds_seconds`). The
-baseline in the same run is `write_only_seconds`: writing the already generated rows again as plain UTF-8 CSV, the
-floor any generator pays for its output.
+baseline in the same run is `write_only_seconds`: writing the already generated rows
+again as plain UTF-8 CSV, the floor any generator pays for its output.
 """
 
 from __future__ import annotations
