@@ -16,10 +16,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## make demo: build the reference district (scale $(SCALE)) into $(DATA)/ and summarise it.
+## make demo: build the reference district (scale $(SCALE)) into $(DATA)/, run the
+## pipeline, create one demo account per role and serve http://127.0.0.1:8000
 demo: install
 	$(BIN)/shibei generate --scale $(SCALE) --out $(DATA)
 	$(BIN)/shibei summary --data $(DATA)
+	$(BIN)/shibei build --data $(DATA)
+	$(BIN)/shibei accounts demo --data $(DATA)
+	$(BIN)/shibei serve --data $(DATA) --port 8000
 
 ## make check: lint, format, types, layer contracts (what CI runs before the tests).
 check: install

@@ -10,5 +10,7 @@ from __future__ import annotations
 BENCHMARKS: dict[str, str] = {
     "generate": "shibei.bench.generate",
     "address": "shibei.bench.address",
+    "resolve": "shibei.bench.resolve",
+    "web": "shibei.bench.web",
 }
 """Benchmark name → module holding its `run`."""

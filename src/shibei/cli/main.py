@@ -14,12 +14,14 @@ from rich.console import Console
 from shibei.bench import BENCHMARKS
 from shibei.cli.address import address_app
 from shibei.cli.progress import RichProgress
+from shibei.cli.web import register_web
 from shibei.config import Settings
 from shibei.errors import ShibeiError
 
 app = typer.Typer(help="市北区数据底座与治理应用平台", no_args_is_help=True, add_completion=False)
 err = Console(stderr=True)
 app.add_typer(address_app, name="address")
+register_web(app)
 
 
 @app.command()

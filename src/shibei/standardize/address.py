@@ -21,7 +21,7 @@ Division names are believed only where they are divisions: 辽宁路, 南京路,
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from shibei.standardize.address_parse import parse_normalized
 from shibei.standardize.text import normalize_text, normalize_with_offsets
@@ -38,9 +38,11 @@ STRUCTURAL_LABELS = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class AddressElement:
-    """One labelled part of an address; `start`/`end` index the normalized text."""
+class AddressElement(NamedTuple):
+    """One labelled part of an address; `start`/`end` index the normalized text.
+
+    Immutable; a named tuple because a parse makes a dozen of them and a frozen
+    dataclass's constructor costs several times as much."""
 
     label: str
     text: str  # as written after normalization, unit included: 123号
@@ -124,7 +126,7 @@ def parse_address(text: str, *, infer: bool = False) -> ParsedAddress:
         text = "" if text is None else str(text)
     norm = prepare_address_text(text)
     raw = parse_normalized(norm, infer=infer)
-    elements = tuple(AddressElement(*e) for e in raw.elements)
+    elements = tuple(map(AddressElement._make, raw.elements))
     return ParsedAddress(
         text=text,
         normalized=norm,

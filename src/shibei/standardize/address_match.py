@@ -16,7 +16,7 @@ level both agree on. Compound names, their aliases and old road names resolve th
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -117,6 +117,27 @@ class AddressMatcher:
         source. Never raises on a str."""
         return self.match_parsed(parse_address(text), street_hint=street_hint)
 
+    def match_many(
+        self, texts: Sequence[str], street_hints: Sequence[str | None] | None = None
+    ) -> list[AddressMatch]:
+        """`match` for each text (and its street hint), in order. Identical (text, hint)
+        pairs are matched once: feeds repeat addresses, and a match is a pure function of
+        the pair. Repeats share one (immutable) `AddressMatch`."""
+        hints: Sequence[str | None] = (
+            street_hints if street_hints is not None else [None] * len(texts)
+        )
+        if len(hints) != len(texts):
+            raise ValueError("street_hints must be as long as texts")
+        done: dict[tuple[str, str | None], AddressMatch] = {}
+        out: list[AddressMatch] = []
+        for text, hint in zip(texts, hints, strict=True):
+            key = (text, hint)
+            found = done.get(key)
+            if found is None:
+                found = done[key] = self.match(text, street_hint=hint)
+            out.append(found)
+        return out
+
     def match_parsed(
         self, parsed: ParsedAddress, *, street_hint: str | None = None
     ) -> AddressMatch:
@@ -126,18 +147,19 @@ class AddressMatcher:
     # -- the steps ------------------------------------------------------------------------
 
     def _match(self, p: ParsedAddress, street_hint: str | None) -> AddressMatch:
-        if self._elsewhere(p):
+        v = p.elements_dict()
+        if self._elsewhere(p, v):
             return AddressMatch(None, "none", 1.0, "不在本区")
-        named_street = self._named_street(p)
+        named_street = self._named_street(v)
         street = named_street or street_hint
-        communities = self._communities(p, street)
-        roads = self.roads_by_name.get(str(p.value("road") or ""), [])
-        compound = self._compound(p)
-        roadno = _int(p.value("roadno"))
-        houseno = _int(p.value("houseno"))
-        unit = _int(p.value("cellno"))
-        floor = _int(p.value("floorno"))
-        room = _int(p.value("roomno"))
+        communities = self._communities(v, street)
+        roads = self.roads_by_name.get(str(v.get("road") or ""), [])
+        compound = self._compound(p, v)
+        roadno = _int(v.get("roadno"))
+        houseno = _int(v.get("houseno"))
+        unit = _int(v.get("cellno"))
+        floor = _int(v.get("floorno"))
+        room = _int(v.get("roomno"))
         if room is not None and floor is not None and room < 100:
             room = floor * 100 + room
 
@@ -157,10 +179,10 @@ class AddressMatcher:
             roads = [c for c in roads if c.startswith(street)] or roads
         return self._shallow(p, roads, roadno, compound, communities, street)
 
-    def _elsewhere(self, p: ParsedAddress) -> bool:
+    def _elsewhere(self, p: ParsedAddress, v: Mapping[str, str | int]) -> bool:
         """True when the text names a division outside the district — unless that name is
         the start of one of our compounds (青海苑, 金华雅居 are compounds here)."""
-        district = p.canonical.get("district") or p.value("district")
+        district = p.canonical.get("district") or v.get("district")
         city = p.canonical.get("city")
         outside = (district is not None and district != _OUR_DISTRICT) or (
             city is not None and city != _OUR_CITY
@@ -178,14 +200,14 @@ class AddressMatcher:
         divisions = [e for e in p.elements if e.label in ("prov", "city", "district")]
         return not any(e.start <= start < e.end or e.start == start for e in divisions)
 
-    def _named_street(self, p: ParsedAddress) -> str | None:
-        town = p.value("town")
+    def _named_street(self, v: Mapping[str, str | int]) -> str | None:
+        town = v.get("town")
         if not isinstance(town, str):
             return None
         return self.street_by_name.get(town) or self.street_by_name.get(town + "街道")
 
-    def _communities(self, p: ParsedAddress, street: str | None) -> set[str] | None:
-        name = p.value("community")
+    def _communities(self, v: Mapping[str, str | int], street: str | None) -> set[str] | None:
+        name = v.get("community")
         if not isinstance(name, str):
             return None
         codes = self.community_by_name.get(name)
@@ -193,9 +215,9 @@ class AddressMatcher:
             return None
         return {c for c in codes if street is None or c.startswith(street)} or set(codes)
 
-    def _compound(self, p: ParsedAddress) -> str | None:
+    def _compound(self, p: ParsedAddress, v: Mapping[str, str | int]) -> str | None:
         for label in ("poi", "subpoi", "community"):
-            name = p.value(label)
+            name = v.get(label)
             if isinstance(name, str) and name in self.compound_by_name:
                 return self.compound_by_name[name]
         found = self._compound_at(p.normalized)

@@ -35,16 +35,20 @@ _GUARD_AFTER = re.compile(
     r"|街道|社区|镇|乡|苑|园|府|邸|阁"
 )
 _ROAD = re.compile(
-    rf"[^\s0-9]{{1,12}}?[东西南北中]?[一二三四五六七八九十0-9]{{0,3}}{_ROAD_SUFFIX}|"
+    rf"[^\s0-9]{{1,12}}?[东西南北中]?[一二三四五六七八九十0-9]{{0,3}}{_ROAD_SUFFIX}"
+    r"(?:[一二三四五六七八九十]{1,3}段)?|"  # 人民南路四段: the section is part of the road
     r"[^\s0-9]{1,6}?[一二三四五六七八九十]组"
 )
 _ROAD_FULL = re.compile(rf"(?:{_ROAD.pattern})$")
 _TOWN = re.compile(r"[^\s0-9路街巷道号区村]{2,6}?(?:街道办事处|街道|镇|乡)(?![路街道巷])")
 _DEVZONE = re.compile(
-    r"[^\s0-9路街巷]{2,10}?(?:经济技术开发区|经济开发区|技术开发区|高新技术产业开发区|高新区"
-    r"|开发区|工业园区|工业区|保税区|产业园区|科技园区)"
+    r"[^\s0-9路街巷]{0,10}?(?:经济技术开发区|经济开发区|技术开发区|高新技术产业开发区|高新区"
+    r"|开发区|工业园区|工业区|保税区|产业园区|科技园区|综合保税区|出口加工区)"
 )
-_DEVZONE_DIVISION = ("开发区", "园区", "示范区", "管理区", "试验区", "实验区", "高新区")
+_DEVZONE_DIVISION = (
+    "开发区", "园区", "示范区", "管理区", "试验区", "实验区", "高新区", "工业区", "工业园",
+    "产业园", "科技园", "保税区",
+)  # fmt: skip
 _COMMUNITY = re.compile(
     r"[^\s0-9]{1,10}?(?:社区居民委员会|社区居委会|社区|居民委员会|居委会|村民委员会|村委会)"
 )
@@ -54,18 +58,37 @@ _POI_END = re.compile(
     r"|饭店|公园|苑|园|庭|府|城|院"
 )
 _POI_ONLY = re.compile(rf"(?:{_POI_END.pattern})$")
-_ASSIST = re.compile(
-    r"斜对面|对面|旁边|附近|隔壁|交叉口|路口|东侧|西侧|南侧|北侧|往东|往西|往南|往北|东面|西面"
-    r"|南面|北面|后面|前面"
+_ASSIST_WORDS = (
+    r"斜对面|对面|旁边|附近|隔壁|交叉口|交汇处|交界处|路口|东侧|西侧|南侧|北侧|往东|往西|往南"
+    r"|往北|东面|西面|南面|北面|后面|前面|东北角|西北角|东南角|西南角|边上|楼下|门口|对过"
 )
+_ASSIST = re.compile(_ASSIST_WORDS)
+# at the end of a name: 新华书店旁边, 超市旁
+_ASSIST_TAIL = re.compile(rf"(?:{_ASSIST_WORDS}|旁)$")
+# a person the parcel is for, at the end of an address: 张先生, 王女士
+_PERSON_TAIL = re.compile(r"[\u4e00-\u9fff](?:先生|女士|小姐|师傅)$")
+# one poi inside another: 浙江大学 + 玉泉校区, 国际商贸城 + 一区
+_POI_HEAD = re.compile(
+    r"大学|学院|医院|小区|花园|广场|大厦|公司|商城|市场|公寓|家园|新村|山庄|园区|酒店|宾馆|中学|小学"
+    r"|城(?!市)"
+)
+_SUBPOI_TAIL = re.compile(
+    r"(?:校区|分校|院区|分院|门诊部|住院部|分店|分公司|[东西南北一二三四五六七八九十0-9A-Z]区"
+    r"|[一二三四五六七八九十0-9]期|大楼|教学楼|综合楼|办公楼|宿舍楼|食堂|体育馆|图书馆)$"
+)
+# a road after another, joined: 文三路与古翠路 (the joining word is no label)
+_ROAD_JOIN = frozenset("与跟交")
 _SEPARATORS = frozenset(" ,.;:()[]/\\_-+*'\"&|!?<>{}=~^`@$%")
+_DROP_SEPARATORS = str.maketrans(dict.fromkeys(_SEPARATORS))
 _TOKEN = re.compile(
-    r"(?P<num>[A-Z]?[0-9]+[A-Z]?(?:-[A-Z]?[0-9]+[A-Z]?)*)"
+    r"(?P<num>[A-Z]?[0-9]+[A-Z]?(?:-[A-Z]?[0-9]+[A-Z]?)*|[A-Z](?=号楼|栋|幢|座|单元|楼|层|室|区))"
     r"(?P<unit>号楼|号院|号|栋|幢|座|单元|层|楼|室|户|房|弄|巷|区|期|排|组|门)?"
     r"|(?P<sep>[\s,.;:()\[\]/\\_\-+*'\"&|!?<>{}=~^`@$%]+)"
-    r"|(?P<word>[^\s0-9,.;:()\[\]/\\_\-+*'\"&|!?<>{}=~^`@$%]+)"
+    r"|(?P<word>(?:[^\sA-Z0-9,.;:()\[\]/\\_\-+*'\"&|!?<>{}=~^`@$%]"
+    r"|[A-Z](?![0-9]|号楼|栋|幢|座|单元|楼|层|室|区))+)"
 )
 _DIGITS = re.compile(r"[0-9]+")
+_FLOOR_F = re.compile(r"F[0-9]{1,2}|[0-9]{1,2}F")
 _UNIT_LABEL = {
     "号楼": "houseno", "栋": "houseno", "幢": "houseno", "座": "houseno", "排": "houseno",
     "单元": "cellno", "门": "cellno", "层": "floorno", "室": "roomno", "户": "roomno",
@@ -111,7 +134,7 @@ def parse_normalized(text: str, *, infer: bool = False) -> RawParse:
     if not text:
         return RawParse()
     state = _State(text, division_table())
-    pos = _parse_divisions(state)
+    pos = _parse_head(state)
     _parse_rest(state, pos)
     out = RawParse(elements=state.elements, canonical=state.canonical)
     if state.chain:
@@ -125,8 +148,60 @@ def parse_normalized(text: str, *, infer: bool = False) -> RawParse:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class _Head:
+    """The state after pass 1 and the first word of pass 2, for `_HEAD_CACHE`."""
+
+    elements: tuple[RawElement, ...]
+    seen: frozenset[str]
+    last: str | None
+    chain: tuple[Division, ...]
+    canonical: tuple[tuple[str, str], ...]
+    ambiguous: bool
+
+
+# Addresses of one feed share their head (山东省青岛市市北区镇江路街道海泊河社区镇江路):
+# the parse of the first word, when a number follows it, depends only on that word (no
+# division name has a digit; lookaheads stop at the word's end, save a road suffix after
+# the digits: the key records that). Bounded: cleared when full.
+_HEAD_CACHE: dict[tuple[str, bool], _Head] = {}
+_HEAD_CACHE_SIZE = 16384
+
+
+def _parse_head(state: _State) -> int:
+    """Pass 1 and, when a number follows the first word, the rest of that word; returns
+    where pass 2 goes on."""
+    s = state.text
+    first = _TOKEN.match(s)
+    k = first.end() if first is not None and first.lastgroup == "word" else 0
+    if k == 0 or k == len(s) or not s[k].isdigit():
+        return _parse_divisions(state)
+    key = (s[:k], _ROAD_AFTER.match(s, k) is not None)
+    head = _HEAD_CACHE.get(key)
+    if head is not None:
+        state.elements = list(head.elements)
+        state.seen = set(head.seen)
+        state.last = head.last
+        state.chain = list(head.chain)
+        state.canonical = dict(head.canonical)
+        state.ambiguous = head.ambiguous
+        return k
+    pos = _parse_divisions(state)
+    if pos > k:  # cannot happen (a digit ends pass 1); be safe rather than fast
+        return pos
+    if pos < k:
+        _parse_word(state, pos, k)
+    if len(_HEAD_CACHE) >= _HEAD_CACHE_SIZE:
+        _HEAD_CACHE.clear()
+    _HEAD_CACHE[key] = _Head(
+        tuple(state.elements), frozenset(state.seen), state.last, tuple(state.chain),
+        tuple(state.canonical.items()), state.ambiguous,
+    )  # fmt: skip
+    return k
+
+
 def _division_label(d: Division) -> str:
-    if d.level == "district" and d.name.endswith(_DEVZONE_DIVISION):
+    if d.level in ("district", "town") and d.name.endswith(_DEVZONE_DIVISION):
         return "devzone"
     return d.level
 
@@ -165,12 +240,15 @@ def _match_division(state: _State, pos: int) -> tuple[int, NameEntry | None] | N
     s, table = state.text, state.table
     deepest = state.deepest
     kids = table.child_names.get(deepest.code, {}) if deepest is not None else {}
-    top = min(table.name_prefix.get(s[pos : pos + 2], 0), len(s) - pos)
-    for length in range(top, 1, -1):
-        name = s[pos : pos + length]
-        if name not in kids and name not in table.names:
+    names, room = table.names, len(s) - pos
+    for length in table.name_lengths.get(s[pos : pos + 2], ()):
+        if length > room:
             continue
-        entries = kids.get(name, []) + table.names.get(name, [])
+        name = s[pos : pos + length]
+        own, anywhere = kids.get(name), names.get(name)
+        if own is None and anywhere is None:
+            continue
+        entries = (own or []) + (anywhere or [])
         if deepest is not None and not _ROAD_AFTER.match(s, pos + length):
             if any(e.division.code == d.code for e in entries for d in state.chain):
                 return length, None
@@ -251,13 +329,14 @@ def _add_division(state: _State, start: int, end: int, entry: NameEntry) -> None
 
 
 def _parse_rest(state: _State, pos: int) -> None:
-    tokens = [(_kind(m), m.start(), m.end(), m) for m in _TOKEN.finditer(state.text, pos)]
-    for i, (kind, start, end, m) in enumerate(tokens):
-        if kind == "word":
-            _parse_word(state, start, end)
-        elif kind == "num":
-            nxt = next((t for t in tokens[i + 1 :] if t[0] != "sep"), None)
-            _parse_number(state, m, nxt[3] if nxt is not None else None, nxt is None)
+    # separators only part tokens: the number parser looks at the next real token
+    tokens = [m for m in _TOKEN.finditer(state.text, pos) if m.group("sep") is None]
+    last = len(tokens) - 1
+    for i, m in enumerate(tokens):
+        if m.group("num") is None:
+            _parse_word(state, m.start(), m.end())
+        else:
+            _parse_number(state, m, tokens[i + 1] if i < last else None, i == last)
 
 
 def _kind(m: re.Match[str]) -> str:
@@ -291,6 +370,9 @@ def _parse_word(state: _State, start: int, end: int) -> None:
             state.add("community", p, m.end())
             p = m.end()
             continue
+        if s[p] in _ROAD_JOIN and state.last in ("road", "subroad") and _ROAD.match(s, p + 1, end):
+            p += 1  # 文三路与古翠路: 与 joins two roads
+            continue
         if m := _ROAD.match(s, p, end):
             poi_end = _poi_before_road(s, p, m.end())
             if poi_end:
@@ -308,8 +390,38 @@ def _parse_word(state: _State, start: int, end: int) -> None:
             if pm.end() < end and _ROAD_FULL.match(s, pm.end(), end):
                 split = pm.end()
                 break
+        if split == end:
+            _add_poi_tail(state, p, end)
+            return
         state.add("subpoi" if "poi" in seen else "poi", p, split)
         p = split
+
+
+def _add_poi_tail(state: _State, p: int, end: int) -> None:
+    """The rest of a word as poi (or subpoi), a person or place word at its end split off:
+    新华书店旁边 → poi 新华书店 + assist 旁边; 浙江大学玉泉校区 → poi + subpoi."""
+    s = state.text
+    tail: tuple[str, int] | None = None
+    m = _PERSON_TAIL.search(s, p, end)
+    if m is not None and (m.start() > p or state.last is not None):
+        tail = ("person", m.start())
+    elif (m := _ASSIST_TAIL.search(s, p, end)) and m.start() > p:
+        tail = ("assist", m.start())
+    stop = end if tail is None else tail[1]
+    if stop > p:
+        head_end = 0
+        if stop - p >= 5 and (sub := _SUBPOI_TAIL.search(s, p + 2, stop)):
+            for pm in _POI_HEAD.finditer(s, p + 2, sub.start() + 1):
+                if pm.end() <= sub.start():
+                    head_end = pm.end()
+                    break
+        if head_end:
+            state.add("subpoi" if "poi" in state.seen else "poi", p, head_end)
+            state.add("subpoi", head_end, stop)
+        else:
+            state.add("subpoi" if "poi" in state.seen else "poi", p, stop)
+    if tail is not None:
+        state.add(tail[0], tail[1], end)
 
 
 def _poi_before_road(s: str, start: int, end: int) -> int:
@@ -325,26 +437,32 @@ def _match_town(state: _State, p: int, end: int) -> int:
     deepest = state.deepest
     if deepest is not None and deepest.level == "district":
         kids = table.child_names.get(deepest.code, {})
-        for length in range(min(table.name_prefix.get(s[p : p + 2], 0), end - p), 1, -1):
+        for length in table.name_lengths.get(s[p : p + 2], ()):
+            if length > end - p:
+                continue
             entries = kids.get(s[p : p + length])
             if entries:
                 e = min(entries, key=_entry_rank)
                 after = p + length
                 if e.kind == "short" and after < end and _ROAD_AFTER.match(s, after):
                     continue
-                state.add("town", p, after)
+                label = _division_label(e.division)
+                state.add(label, p, after)
                 state.chain.append(e.division)
-                state.canonical["town"] = e.division.name
+                state.canonical[label] = e.division.name
                 return after
-    for length in range(min(table.town_prefix.get(s[p : p + 2], 0), end - p), 2, -1):
+    for length in table.town_lengths.get(s[p : p + 2], ()):
+        if length > end - p or length < 3:
+            continue
         towns = table.town_names.get(s[p : p + length])
         if towns:
             if deepest is not None:
                 towns = [t for t in towns if t.code.startswith(deepest.code)] or towns
-            state.add("town", p, p + length)
+            label = _division_label(towns[0])
+            state.add(label, p, p + length)
             if len(towns) == 1 and (deepest is None or towns[0].code.startswith(deepest.code)):
                 state.chain.append(towns[0])
-                state.canonical["town"] = towns[0].name
+                state.canonical[label] = towns[0].name
             return p + length
     m = _TOWN.match(s, p, end)
     if m:
@@ -362,19 +480,27 @@ def _parse_number(
     state: _State, m: re.Match[str], nxt: re.Match[str] | None, is_last: bool
 ) -> None:
     unit = m.group("unit")
-    parts: list[tuple[int, int]] = []
+    num = m.group("num")
     p = m.start("num")
-    for chunk in m.group("num").split("-"):
-        parts.append((p, p + len(chunk)))
-        p += len(chunk) + 1
-    labels = _number_labels(state, unit, len(parts), nxt, is_last, m.group("num"))
+    if "-" not in num:
+        parts = [(p, p + len(num))]
+    else:
+        parts = []
+        for chunk in num.split("-"):
+            parts.append((p, p + len(chunk)))
+            p += len(chunk) + 1
+    labels = _number_labels(state, unit, len(parts), nxt, is_last, num)
+    text = state.text
     for (start, stop), label in zip(parts, labels, strict=False):
         if label is None:
             continue
-        state.add(label, start, stop, _number_value(state.text[start:stop]))
+        chunk = text[start:stop]
+        if "F" in chunk and _FLOOR_F.fullmatch(chunk) and "floorno" not in state.seen:
+            label = "floorno"  # F3, 3F: a floor
+        state.add(label, start, stop, int(chunk) if chunk.isdigit() else _number_value(chunk))
     if unit and labels and labels[-1] is not None:  # the unit belongs to the last part
         label, _, value, start, _ = state.elements[-1]
-        state.elements[-1] = (label, state.text[start : m.end()], value, start, m.end())
+        state.elements[-1] = (label, text[start : m.end()], value, start, m.end())
 
 
 def _number_labels(
@@ -399,6 +525,8 @@ def _number_labels(
     if unit in ("号", "号院"):
         if door is not None:
             return [door, *_fill(seen, n - 1)]
+        if n == 1 and "houseno" in seen and "cellno" not in seen and len(digits) >= 3:
+            return ["roomno"] if "roomno" not in seen else [None]  # 3幢201号
         return _fill(seen, n)
     if unit == "楼":
         if seen & {"houseno", "cellno"}:
@@ -414,6 +542,8 @@ def _number_labels(
     if door is not None:
         return [door, *_fill(seen, n - 1)]
     if n == 1:
+        if "floorno" in seen:
+            return ["roomno"] if "roomno" not in seen else [None]
         if "houseno" not in seen:
             long_tail = is_last and len(digits) >= 3 and bool(seen & {"poi", "subpoi", "roadno"})
             if long_tail and seen & {"poi", "subpoi"}:
@@ -430,6 +560,8 @@ def _fill(seen: set[str], n: int) -> list[str | None]:
     roomno."""
     if n <= 0:
         return []
+    if "floorno" in seen:  # 15层1501号: after a floor only a room follows
+        return ["roomno" if "roomno" not in seen else None] + [None] * (n - 1)
     avail = [label for label in _HOUSE_ORDER if label not in seen]
     if not avail:
         return [None] * n
@@ -458,7 +590,7 @@ def _confidence(state: _State) -> float:
         return 0.0
     covered = sum(e[4] - e[3] for e in state.elements if e[0] not in ("poi", "subpoi"))
     covered += sum((e[4] - e[3]) // 2 for e in state.elements if e[0] in ("poi", "subpoi"))
-    letters = sum(1 for c in state.text if c not in _SEPARATORS)
+    letters = len(state.text.translate(_DROP_SEPARATORS))
     score = 0.3 + 0.7 * min(1.0, covered / max(letters, 1))
     if state.ambiguous:
         score -= 0.2

@@ -10,7 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from shibei.standardize.address import ADDRESS_LABELS, NUMBER_LABELS, parse_address
+from shibei.standardize.address import (
+    ADDRESS_LABELS,
+    NUMBER_LABELS,
+    ParsedAddress,
+    parse_address,
+)
 from shibei.standardize.address_match import AddressMatcher
 from shibei.standardize.id_number import check_id_number
 from shibei.standardize.name import normalize_person_name, organization_name_key, person_name_key
@@ -37,12 +42,15 @@ def parse_addresses(column: Any) -> Any:
     labels = [label for label in ADDRESS_LABELS]
     out: dict[str, list[Any]] = {label: [] for label in labels}
     out["division_code"], out["confidence"] = [], []
+    seen: dict[str, ParsedAddress] = {}  # feeds repeat addresses: parse each text once
     for text in _values(column):
         if text is None:
             for values in out.values():
                 values.append(None)
             continue
-        p = parse_address(text)
+        p = seen.get(text)
+        if p is None:
+            p = seen[text] = parse_address(text)
         found = p.elements_dict()
         for label in labels:
             v = found.get(label)
@@ -55,17 +63,24 @@ def parse_addresses(column: Any) -> Any:
 
 
 def match_addresses(column: Any, matcher: AddressMatcher, street_hints: Any | None = None) -> Any:
-    """Columns code, level, confidence, reason, candidates (codes joined by '|')."""
+    """Columns code, level, confidence, reason, candidates (codes joined by '|').
+    Identical (text, hint) pairs are matched once (`AddressMatcher.match_many`)."""
     texts = _values(column)
     hints = _values(street_hints) if street_hints is not None else [None] * len(texts)
     out: dict[str, list[Any]] = {k: [] for k in ("code", "level", "confidence", "reason")}
     out["candidates"] = []
-    for text, hint in zip(texts, hints, strict=True):
+    if len(hints) != len(texts):
+        raise ValueError("street_hints must be as long as the address column")
+    present = [i for i, text in enumerate(texts) if text is not None]
+    matches = iter(
+        matcher.match_many([texts[i] or "" for i in present], [hints[i] for i in present])
+    )
+    for text in texts:
         if text is None:
             for values in out.values():
                 values.append(None)
             continue
-        m = matcher.match(text, street_hint=hint)
+        m = next(matches)
         out["code"].append(m.code)
         out["level"].append(m.level)
         out["confidence"].append(m.confidence)

@@ -183,15 +183,24 @@ class DivisionTable:
                         self._add(kids, old, NameEntry(d, "former"))
         self.max_name_length = max(len(n) for n in self.names)
         self.max_town_length = max(len(n) for n in self.town_names)
-        self.name_prefix: dict[str, int] = {}
-        """First two characters of any division name → the longest such name's length."""
+        lengths: dict[str, set[int]] = {}
         for index in (self.names, *self.child_names.values()):
             for name in index:
-                key = name[:2]
-                self.name_prefix[key] = max(self.name_prefix.get(key, 0), len(name))
-        self.town_prefix: dict[str, int] = {}
+                lengths.setdefault(name[:2], set()).add(len(name))
+        self.name_lengths: dict[str, tuple[int, ...]] = {
+            k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()
+        }
+        """First two characters of any division name → the lengths of such names, longest
+        first: a longest-match scan tries only lengths that exist."""
+        self.name_prefix: dict[str, int] = {k: v[0] for k, v in self.name_lengths.items()}
+        """First two characters → the longest such name's length."""
+        town_lengths: dict[str, set[int]] = {}
         for name in self.town_names:
-            self.town_prefix[name[:2]] = max(self.town_prefix.get(name[:2], 0), len(name))
+            town_lengths.setdefault(name[:2], set()).add(len(name))
+        self.town_lengths: dict[str, tuple[int, ...]] = {
+            k: tuple(sorted(v, reverse=True)) for k, v in town_lengths.items()
+        }
+        self.town_prefix: dict[str, int] = {k: v[0] for k, v in self.town_lengths.items()}
 
     def _real_parent(self, d: Division) -> str:
         """The parent a writer would name: a district under 市辖区 hangs on its province."""

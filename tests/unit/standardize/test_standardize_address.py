@@ -218,3 +218,76 @@ def test_offsets_always_cover_the_normalized_text(text: str) -> None:
     norm, offsets = normalize_with_offsets(text)
     assert len(norm) == len(prepare_address_text(text))
     assert len(offsets) == len(norm) + 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # devzone: a town-level division named like a development zone, or a zone word
+        ("上海市浦东新区张江高科技园区碧波路690号3号楼",
+         {"prov": "上海市", "district": "浦东新区", "devzone": "张江高科技园区", "road": "碧波路",
+          "roadno": 690, "houseno": 3}),
+        ("嘉兴市南湖区经济技术开发区中环南路1688号",
+         {"city": "嘉兴市", "district": "南湖区", "devzone": "经济技术开发区", "road": "中环南路",
+          "roadno": 1688}),
+        ("慈溪市观海卫镇工业园区东区",
+         {"district": "慈溪市", "town": "观海卫镇", "devzone": "工业园区", "poi": "东区"}),
+        # a road's section is part of the road
+        ("成都市武侯区人民南路四段11号附近",
+         {"city": "成都市", "district": "武侯区", "road": "人民南路四段", "roadno": 11,
+          "assist": "附近"}),
+        # two roads joined by 与: the joining word has no label
+        ("杭州市西湖区文三路与古翠路交叉口",
+         {"city": "杭州市", "district": "西湖区", "road": "文三路", "subroad": "古翠路",
+          "assist": "交叉口"}),
+        # letters in building and floor numbers
+        ("深圳市南山区高新南七道18号A座12楼1201室",
+         {"city": "深圳市", "district": "南山区", "road": "高新南七道", "roadno": 18,
+          "houseno": "A", "floorno": 12, "roomno": 1201}),
+        ("广州市天河区天河路385号太古汇商场B1层",
+         {"city": "广州市", "district": "天河区", "road": "天河路", "roadno": 385,
+          "poi": "太古汇商场", "floorno": 1}),
+        ("光谷大道77号金融港B1栋", {"road": "光谷大道", "roadno": 77, "poi": "金融港",
+                                    "houseno": 1}),
+        ("国际商贸城F2-3号", {"poi": "国际商贸城", "floorno": 2, "roomno": 3}),
+        # after a floor only a room follows; a long number after a building is a room
+        ("江南大道3850号创新大厦15层1501号",
+         {"road": "江南大道", "roadno": 3850, "poi": "创新大厦", "floorno": 15, "roomno": 1501}),
+        ("创新大厦15层1501", {"poi": "创新大厦", "floorno": 15, "roomno": 1501}),
+        ("荷花小区3幢201号", {"poi": "荷花小区", "houseno": 3, "roomno": 201}),
+        ("荷花小区3幢2号", {"poi": "荷花小区", "houseno": 3, "cellno": 2}),
+        # assist and person at the end of a name
+        ("八一北街588号新华书店旁边",
+         {"road": "八一北街", "roadno": 588, "poi": "新华书店", "assist": "旁边"}),
+        ("八一北街588号超市旁", {"road": "八一北街", "roadno": 588, "poi": "超市", "assist": "旁"}),
+        ("解放路21号张先生", {"road": "解放路", "roadno": 21, "person": "张先生"}),
+        ("解放路21号便利店王女士",
+         {"road": "解放路", "roadno": 21, "poi": "便利店", "person": "王女士"}),
+        # a sub-poi inside a poi word
+        ("浙江大学玉泉校区", {"poi": "浙江大学", "subpoi": "玉泉校区"}),
+        ("宾王路168号国际商贸城一区",
+         {"road": "宾王路", "roadno": 168, "poi": "国际商贸城", "subpoi": "一区"}),
+        ("阳光花园小区", {"poi": "阳光花园小区"}),
+        ("文一西路969号阿里巴巴西溪园区",
+         {"road": "文一西路", "roadno": 969, "poi": "阿里巴巴西溪园区"}),
+    ],
+)  # fmt: skip
+def test_parses_zones_sections_letters_and_tails(text: str, expected: dict[str, str | int]) -> None:
+    assert elements(text) == expected
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["山东省青岛市市北区辽宁路123号华阳小区3-2-401", "山东省青岛市市北区辽宁路12路"],
+        ["山东省青岛市市北区辽宁路12路", "山东省青岛市市北区辽宁路123号华阳小区3-2-401"],
+        ["浙江杭州西湖区益乐路116号", "浙江杭州西湖区益乐路116号蓝海时代国际大厦10号楼15层"],
+    ],
+)
+def test_a_shared_head_parses_the_same_warm_or_cold(texts: list[str]) -> None:
+    from shibei.standardize import address_parse
+
+    warm = [parse_address(t, infer=True) for t in texts]
+    for text, parsed in zip(texts, warm, strict=True):
+        address_parse._HEAD_CACHE.clear()
+        assert parse_address(text, infer=True) == parsed

@@ -107,3 +107,26 @@ def test_match_json_adds_code_level_and_candidates(matcher: AddressMatcher) -> N
     assert out["level"] == "house"
     assert out["candidates"] == []
     assert isinstance(out["elements"]["roomno"], int)
+
+
+def test_match_many_matches_each_text_in_order_and_repeats_once(
+    matcher: AddressMatcher,
+) -> None:
+    g = _gazetteer()
+    texts = [g.address(h.code).text for h in g.houses[:3]]
+    batch = [texts[0], texts[1], texts[0], "浙江省杭州市西湖区益乐路116号", texts[2]]
+    got = matcher.match_many(batch, [None] * len(batch))
+    assert [m.code for m in got] == [matcher.match(t).code for t in batch]
+    assert got[0] is got[2]
+    with pytest.raises(ValueError):
+        matcher.match_many(batch, [None])
+
+
+def test_match_addresses_keeps_rows_and_nulls(matcher: AddressMatcher) -> None:
+    from shibei.standardize.batch import match_addresses
+
+    g = _gazetteer()
+    text = g.address(g.houses[0].code).text
+    table = match_addresses([text, None, text], matcher)
+    assert table.column("code").to_pylist() == [g.houses[0].code, None, g.houses[0].code]
+    assert table.column("level").to_pylist() == ["house", None, "house"]

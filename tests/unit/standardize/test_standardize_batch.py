@@ -27,3 +27,9 @@ def test_normalizes_identifier_columns() -> None:
     names = normalize_person_names(["張三 先生", None])
     assert names.column("name").to_pylist() == ["张三", None]
     assert names.column("key").to_pylist() == ["zhangsan", None]
+
+
+def test_repeated_addresses_parse_alike() -> None:
+    table = parse_addresses(["辽宁路123号3-2-401", "南京路", "辽宁路123号3-2-401"])
+    assert table.column("roomno").to_pylist() == [401, None, 401]
+    assert table.column("road").to_pylist() == ["辽宁路", "南京路", "辽宁路"]

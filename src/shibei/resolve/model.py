@@ -1,0 +1,111 @@
+"""What resolution works on: person mentions, identity records, scored pairs, clusters.
+
+Plain dataclasses; no engine, no I/O. A *record* is one distinct identity tuple (name,
+ID, birth date, sex, phone, address): mentions that agree on all of it collapse into one
+record before linkage and are mapped back afterwards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+PERSON_METHODS = ("id_number", "probabilistic", "singleton")
+"""`person_links.method`: a valid ID number; the probabilistic stage; linked to nothing."""
+
+
+@dataclass(frozen=True, slots=True)
+class PersonMention:
+    """One row of `mentions/persons` (docs/pipeline.md), the fields resolution uses."""
+
+    mention_id: str
+    source: str
+    batch: str = ""
+    row: int = 0
+    role: str = ""
+    name: str | None = None
+    name_std: str | None = None
+    name_key: str | None = None
+    id_number_raw: str | None = None
+    id_number_std: str | None = None
+    birth_date: date | None = None
+    sex: str | None = None
+    phone_std: str | None = None
+    house_code: str | None = None
+    address_code: str | None = None
+    address_level: str | None = None
+    uscc_std: str | None = None
+    observed_on: date | None = None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> PersonMention:
+        """A mention from a Parquet row (extra columns are ignored)."""
+        return cls(
+            mention_id=str(row["mention_id"]),
+            source=str(row.get("source") or ""),
+            batch=str(row.get("batch") or ""),
+            row=int(row.get("row") or 0),
+            role=str(row.get("role") or ""),
+            name=row.get("name"),
+            name_std=row.get("name_std") or None,
+            name_key=row.get("name_key") or None,
+            id_number_raw=row.get("id_number_raw") or None,
+            id_number_std=row.get("id_number_std") or None,
+            birth_date=_as_date(row.get("birth_date")),
+            sex=row.get("sex") or None,
+            phone_std=row.get("phone_std") or None,
+            house_code=row.get("house_code") or None,
+            address_code=row.get("address_code") or None,
+            address_level=row.get("address_level") or None,
+            uscc_std=row.get("uscc_std") or None,
+            observed_on=_as_date(row.get("observed_on")),
+        )
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class PersonRecord:
+    """A distinct identity tuple. `id_number` is the valid 18-digit number when
+    `id_valid`, else the raw number cleaned (upper-case, no spaces, half-width), else None.
+    `birth_date` and `sex` fall back to what the ID number's digits say."""
+
+    name_std: str | None
+    name_key: str | None
+    id_number: str | None
+    id_valid: bool
+    birth_date: str | None  # ISO date
+    sex: str | None
+    phone_std: str | None
+    house_code: str | None
+    address_code: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """How one field compared in a pair: the comparison level and its weight (log2 Bayes
+    factor; None where the level carries no weight, such as a deterministic key)."""
+
+    level: str
+    weight: float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"level": self.level, "weight": self.weight}
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredPair:
+    """Two records compared by the probabilistic model (`left < right`)."""
+
+    left: int
+    right: int
+    match_weight: float
+    match_probability: float
+    evidence: dict[str, Evidence] = field(default_factory=dict)

@@ -1,0 +1,243 @@
+"""Splink 5 on DuckDB behind the `Linker` port, model training, and the baseline.
+
+The only module of `shibei.resolve` that touches an engine: splink and duckdb are imported
+inside the functions, so importing this module starts nothing. Splink runs fully offline
+(no charts, no downloads).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from shibei.resolve import person_model
+from shibei.resolve.model import Evidence, PersonMention, PersonRecord, ScoredPair
+from shibei.resolve.records import candidate_records, id_blocking_keys
+
+logging.getLogger("splink").setLevel(logging.WARNING)
+
+
+def records_table(
+    records: Sequence[PersonRecord],
+    labels: Sequence[str | None] | None = None,
+    ids: Sequence[int] | None = None,
+) -> Any:
+    """The records as the Arrow table the model's SQL expects (`unique_id` = `ids`, by
+    default the index)."""
+    import pyarrow as pa
+
+    keys = [id_blocking_keys(r.id_number) for r in records]
+    columns: dict[str, Any] = {
+        "unique_id": pa.array(range(len(records)) if ids is None else ids, pa.int64()),
+        "name_std": [r.name_std for r in records],
+        "name_key": [r.name_key for r in records],
+        "id_number": [r.id_number for r in records],
+        "id_valid": pa.array([r.id_valid for r in records], pa.bool_()),
+        "birth_date": [r.birth_date for r in records],
+        "sex": [r.sex for r in records],
+        "phone_std": [r.phone_std for r in records],
+        "house_code": [r.house_code for r in records],
+        "address_code": [r.address_code for r in records],
+        "building": [_prefix(r.address_code, 19) for r in records],
+        "community": [_prefix(r.address_code, 12) for r in records],
+    }
+    for n in range(len(keys[0]) if keys else 5):
+        columns[f"id_key{n + 1}"] = [k[n] for k in keys]
+    if labels is not None:
+        columns["cluster"] = list(labels)
+    schema = pa.schema(
+        [(name, pa.string()) for name in columns if name not in ("unique_id", "id_valid")]
+    )
+    arrays = {
+        name: (v if isinstance(v, pa.Array) else pa.array(v, schema.field(name).type))
+        for name, v in columns.items()
+    }
+    return pa.table(arrays)
+
+
+def _prefix(code: str | None, width: int) -> str | None:
+    return code[:width] if code and len(code) >= width and code[:width].isdigit() else None
+
+
+class SplinkLinker:
+    """Scores candidate pairs with the shipped (or a given) trained model."""
+
+    def __init__(self, model: dict[str, Any] | None = None) -> None:
+        self._model = model or person_model.trained_model()
+        self.model_version = str(self._model.get("version", person_model.MODEL_VERSION))
+
+    def score(
+        self,
+        records: Sequence[PersonRecord],
+        *,
+        prior: float,
+        min_probability: float,
+    ) -> list[ScoredPair]:
+        wanted = candidate_records(records)
+        if len(wanted) < 2:
+            return []
+        import pyarrow as pa
+        from splink import DuckDBAPI, Linker
+
+        settings = dict(self._model["settings"])
+        settings["probability_two_random_records_match"] = prior
+        settings["retain_intermediate_calculation_columns"] = True
+        db = DuckDBAPI()
+        try:
+            subset = [records[i] for i in wanted]
+            table = db.register(records_table(subset, ids=wanted), table_name="person_records")
+            linker = Linker(table, settings, log_level=None)
+            # phone frequencies over all records, not just the ones scored
+            phones = Counter(r.phone_std for r in records if r.phone_std)
+            total = sum(phones.values())
+            tf = pa.table({"phone_std": list(phones),
+                           "tf_phone_std": [n / total for n in phones.values()]})  # fmt: skip
+            linker.table_management.register_term_frequency_lookup(
+                db.register(tf, table_name="tf_phone"), "phone_std"
+            )
+            predictions = linker.inference.predict(
+                threshold_match_probability=min_probability, warning_mode="never"
+            )
+            arrow = predictions.as_pyarrow_table()  # type: ignore[no-untyped-call]
+            rows = arrow.to_pylist()
+        finally:
+            db.duckdb_con.close()
+        levels = _level_weights(self._model)
+        return [_scored(row, levels) for row in rows]
+
+
+def _level_weights(model: dict[str, Any]) -> dict[str, list[tuple[str, float]]]:
+    """Comparison → (level label, log2 m/u) for each non-null level of the model."""
+    out: dict[str, list[tuple[str, float]]] = {}
+    for c in model["settings"]["comparisons"]:
+        levels = []
+        for level in c["comparison_levels"]:
+            if level.get("is_null_level"):
+                continue
+            m, u = level.get("m_probability"), level.get("u_probability")
+            if m and u:
+                levels.append((level["label_for_charts"], math.log2(m / u)))
+        out[c["output_column_name"]] = levels
+    return out
+
+
+def _scored(row: dict[str, Any], levels: dict[str, list[tuple[str, float]]]) -> ScoredPair:
+    """A prediction row as a pair with its evidence. Splink 5 reports each comparison's
+    match weight (`mw_<name>`, plus `mw_tf_adj_<name>`); the level is the one whose
+    weight it is (a null level weighs 0)."""
+    evidence: dict[str, Evidence] = {}
+    for name, by_weight in levels.items():
+        weight = row.get(f"mw_{name}")
+        if weight is None:
+            continue
+        weight = float(weight)
+        label = "null"
+        if by_weight and weight != 0.0:
+            label = min(by_weight, key=lambda lw: abs(lw[1] - weight))[0]
+        total = weight + float(row.get(f"mw_tf_adj_{name}") or 0.0)
+        evidence[name] = Evidence(label, round(total, 3))
+    left, right = int(row["unique_id_l"]), int(row["unique_id_r"])
+    if left > right:
+        left, right = right, left
+    return ScoredPair(
+        left, right, float(row["match_weight"]), float(row["match_probability"]), evidence
+    )
+
+
+def train_person_model(
+    records: Sequence[PersonRecord],
+    labels: Sequence[str | None],
+    *,
+    seed: int = 20251231,
+    max_pairs: float = 2e6,
+) -> dict[str, Any]:
+    """Train the person model: u by random sampling, m from the labelled pairs the
+    deterministic stage gives (records sharing a valid ID number are true matches), with
+    the ID-number and birth-date m fixed by hand (`person_model.FIXED_M`)."""
+    from splink import DuckDBAPI, Linker
+
+    db = DuckDBAPI()
+    try:
+        table = db.register(records_table(records, labels), table_name="person_records")
+        linker = Linker(table, person_model.settings(), log_level=None)
+        linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
+        linker.training.estimate_m_from_label_column("cluster")
+        trained = linker.misc.save_model_to_json()
+    finally:
+        db.duckdb_con.close()
+    for comparison in trained["comparisons"]:
+        fixed = person_model.FIXED_M.get(comparison["output_column_name"], {})
+        for level in comparison["comparison_levels"]:
+            if level.get("is_null_level"):
+                continue
+            label = level["label_for_charts"]
+            if label in fixed:
+                level["m_probability"] = fixed[label]
+            for p in ("m_probability", "u_probability"):
+                value = level.get(p)
+                if value is None or value < person_model.MIN_PROBABILITY:
+                    level[p] = person_model.MIN_PROBABILITY
+    trained.pop("linker_uid", None)
+    return {"version": person_model.MODEL_VERSION, "settings": trained}
+
+
+# -- the baseline -------------------------------------------------------------------------
+
+
+def baseline_splink_dedupe(
+    mentions: Sequence[PersonMention], *, threshold: float = 0.9, seed: int = 20251231
+) -> list[tuple[str, str]]:
+    """A plain Splink 5 dedupe of the same mentions, as a newcomer would write it: no
+    deterministic stage, no Chinese-specific comparisons — `NameComparison`,
+    `DateOfBirthComparison` and `ExactMatch` on the raw fields, u by random sampling, m by
+    EM on two blocking rules, connected components at `threshold`.
+    Returns (mention_id, cluster_id) for every mention."""
+    import pyarrow as pa
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    table = pa.table(
+        {
+            "unique_id": [m.mention_id for m in mentions],
+            "name": [m.name for m in mentions],
+            "birth_date": [m.birth_date.isoformat() if m.birth_date else None for m in mentions],
+            "id_number": [m.id_number_raw for m in mentions],
+            "phone": [m.phone_std for m in mentions],
+            "address": [m.address_code for m in mentions],
+        }
+    )
+    settings = SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=[
+            cl.NameComparison("name"),
+            cl.DateOfBirthComparison("birth_date", input_is_string=True),
+            cl.ExactMatch("id_number"),
+            cl.ExactMatch("phone"),
+            cl.ExactMatch("address"),
+        ],
+        blocking_rules_to_generate_predictions=[
+            block_on("id_number"),
+            block_on("name", "birth_date"),
+            block_on("phone"),
+            block_on("name", "address"),
+        ],
+        retain_intermediate_calculation_columns=False,
+    )
+    db = DuckDBAPI()
+    try:
+        linker = Linker(db.register(table, table_name="mentions"), settings, log_level=None)
+        linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
+        linker.training.estimate_parameters_using_expectation_maximisation(block_on("id_number"))
+        linker.training.estimate_parameters_using_expectation_maximisation(block_on("phone"))
+        predictions = linker.inference.predict(threshold_match_probability=threshold / 2)
+        clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
+            predictions, threshold_match_probability=threshold
+        )
+        arrow = clusters.as_pyarrow_table()  # type: ignore[no-untyped-call]
+        rows = arrow.select(["unique_id", "cluster_id"]).to_pylist()
+    finally:
+        db.duckdb_con.close()
+    return [(str(r["unique_id"]), str(r["cluster_id"])) for r in rows]

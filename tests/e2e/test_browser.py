@@ -1,0 +1,169 @@
+"""In real headless Chromium (Debian's /usr/bin/chromium driven by Playwright): login per
+role, search and person page with masking, the dashboard's drill-down map, the audit
+page. Screenshots go to build/test-artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, Page
+
+from .conftest import PASSWORD, Site
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "build" / "test-artifacts" / "screenshots"
+ROLES = [
+    "admin",
+    "street",
+    "community",
+    "grid",
+    "police",
+    "brigade",
+    "mediator",
+    "chamber",
+    "resident",
+]
+HOME = {
+    "admin": "/dashboard",
+    "street": "/dashboard",
+    "community": "/dashboard",
+    "grid": "/divisions/",
+    "police": "/dashboard",
+    "brigade": "/dashboard",
+    "mediator": "/dashboard",
+    "chamber": "/dashboard",
+    "resident": "/persons/P0000000001",
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(site: Site) -> Iterator[str]:
+    port = _free_port()
+    config = uvicorn.Config(site.app, host="127.0.0.1", port=port, log_level="warning")
+    uv = uvicorn.Server(config)
+    thread = threading.Thread(target=uv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not uv.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    uv.should_exit = True
+    thread.join(5)
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path: Path) -> Iterator[Browser]:
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=str(chromium_path),
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu"],
+        )
+        yield b
+        b.close()
+
+
+def _login(browser: Browser, server: str, username: str, phone: bool = False) -> Page:
+    options: dict[str, object] = {"locale": "zh-CN"}
+    if phone:
+        options.update(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = browser.new_page(**options)  # type: ignore[arg-type]
+    page.goto(server + "/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    return page
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_login_per_role_lands_on_its_home(browser: Browser, server: str, role: str) -> None:
+    page = _login(browser, server, role, phone=role in ("grid", "resident"))
+    assert HOME[role] in page.url
+    assert page.locator(".user").get_attribute("data-role")
+    page.screenshot(path=str(ARTIFACTS / f"login-{role}.png"))
+    page.close()
+
+
+def test_search_and_person_page_are_masked(browser: Browser, server: str) -> None:
+    page = _login(browser, server, "street")
+    page.goto(server + "/search")
+    page.fill("input[name=name]", "张小伟")
+    page.click("form.grid-form button")
+    page.wait_for_selector("#results table")
+    rows = page.locator("#results tbody tr")
+    assert rows.count() == 2  # the namesake in another street is not there
+    text = page.inner_text("#results")
+    assert "370203********1234" in text and "370203199001011234" not in text
+    page.screenshot(path=str(ARTIFACTS / "search-street.png"), full_page=True)
+    page.click("a[href='/persons/P0000000001']")
+    page.wait_for_selector("#id-number")
+    assert page.inner_text("#id-number") == "370203********1234"
+    assert page.inner_text("#phones") == "138****5678"
+    assert page.locator("#unmask-form").count() == 0
+    page.screenshot(path=str(ARTIFACTS / "person-street.png"), full_page=True)
+    page.close()
+
+
+def test_police_unmask_with_reason(browser: Browser, server: str) -> None:
+    page = _login(browser, server, "police")
+    page.goto(server + "/persons/P0000000001")
+    page.fill("#unmask-form input[name=reason]", "办理户籍业务核对身份")
+    page.click("#unmask-form button")
+    page.wait_for_selector("#unmasked-notice")
+    assert page.inner_text("#id-number") == "370203199001011234"
+    page.screenshot(path=str(ARTIFACTS / "person-police-unmasked.png"), full_page=True)
+    page.close()
+
+
+def test_dashboard_map_drills_down_from_district_to_grid(browser: Browser, server: str) -> None:
+    page = _login(browser, server, "admin")
+    page.wait_for_selector("#map[data-ready='1']")
+    assert page.get_attribute("#map", "data-level") == "street"
+    assert page.locator("#map canvas").count() >= 1
+    assert page.locator("#children tbody tr").count() == 22
+    page.screenshot(path=str(ARTIFACTS / "dashboard-district.png"), full_page=True)
+    page.click("#children button.drill[data-code='370203005']")
+    page.wait_for_selector("#map[data-level='community'][data-ready='1']")
+    page.click("#children button.drill[data-code='370203005001']")
+    page.wait_for_selector("#map[data-level='grid'][data-ready='1']")
+    page.select_option("#metric", "houses")
+    page.screenshot(path=str(ARTIFACTS / "dashboard-community-grids.png"), full_page=True)
+    page.click("#children button.drill[data-code='370203005001001']")
+    page.wait_for_url("**/divisions/370203005001001")
+    assert "本网格实有人口" in page.content()
+    page.close()
+
+
+def test_street_dashboard_shows_only_its_street(browser: Browser, server: str) -> None:
+    page = _login(browser, server, "street")
+    page.wait_for_selector("#map[data-ready='1']")
+    assert page.get_attribute("#map", "data-level") == "community"
+    codes = page.eval_on_selector_all(
+        "#children button.drill", "els => els.map(e => e.dataset.code)"
+    )
+    assert codes and all(c.startswith("370203005") for c in codes)
+    page.close()
+
+
+def test_audit_page_for_the_district_admin(browser: Browser, server: str) -> None:
+    page = _login(browser, server, "admin")
+    page.goto(server + "/audit?action=login")
+    page.wait_for_selector("#audit tbody tr")
+    assert "login" in page.inner_text("#audit")
+    page.screenshot(path=str(ARTIFACTS / "audit.png"), full_page=True)
+    page.close()

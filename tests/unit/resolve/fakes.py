@@ -1,0 +1,36 @@
+"""A rule-based `Linker` for unit tests: no engine."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from shibei.resolve.model import Evidence, PersonRecord, ScoredPair
+
+
+class FakeLinker:
+    """Scores a pair 0.9999 when the pinyin names agree and the phone or birth date
+    agrees; 0.6 when only the names agree; otherwise not at all."""
+
+    model_version = "fake"
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def score(
+        self, records: Sequence[PersonRecord], *, prior: float, min_probability: float
+    ) -> list[ScoredPair]:
+        self.calls += 1
+        out = []
+        for i, a in enumerate(records):
+            for j in range(i + 1, len(records)):
+                b = records[j]
+                if (a.id_valid and b.id_valid) or not a.name_key or a.name_key != b.name_key:
+                    continue
+                strong = (a.phone_std and a.phone_std == b.phone_std) or (
+                    a.birth_date and a.birth_date == b.birth_date
+                )
+                p = 0.9999 if strong else 0.6
+                if p >= min_probability:
+                    out.append(ScoredPair(i, j, 13.0 if strong else 0.5, p,
+                                          {"name": Evidence("pinyin exact", 9.0)}))  # fmt: skip
+        return out

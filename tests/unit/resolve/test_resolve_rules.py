@@ -1,0 +1,194 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from shibei.resolve.clusters import ConstrainedClusters, accept_pairs
+from shibei.resolve.deterministic import group_by_id_number
+from shibei.resolve.evaluation import evaluate_person_links
+from shibei.resolve.model import PersonMention, ScoredPair
+from shibei.resolve.persons import link_persons
+from shibei.resolve.records import ID_KEY_PARTS, collapse, id_blocking_keys, within_one_edit
+from shibei.resolve.stable_ids import ClusterKeys, LedgerEntry, assign_ids
+from shibei.resolve.survivorship import conflicts, golden_person
+from shibei.standardize.name import normalize_person_name, person_name_key
+
+from .fakes import FakeLinker
+
+ID_A = "370203198501011235"
+ID_B = "370203198501021239"
+
+
+def mention(
+    mid: str,
+    source: str = "grid_surveys",
+    *,
+    name: str = "张伟",
+    id_std: str | None = None,
+    id_raw: str | None = None,
+    phone: str | None = None,
+    birth: date | None = None,
+    observed: date | None = None,
+    house: str | None = None,
+) -> PersonMention:
+    return PersonMention(
+        mention_id=mid, source=source, batch="b1", row=int(mid[1:]) if mid[1:].isdigit() else 0,
+        name=name, name_std=normalize_person_name(name), name_key=person_name_key(name),
+        id_number_raw=id_raw or id_std, id_number_std=id_std, birth_date=birth,
+        phone_std=phone, house_code=house, observed_on=observed,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ("370203198501011235", "370203198501011235", True),
+        ("370203198501011235", "370203198501011236", True),  # a typo
+        ("370203198501011235", "370203195801011235", True),  # adjacent digits swapped
+        ("370203198501011235", "370203198501011", False),
+        ("370203198501011235", "370203198501021239", False),
+        ("张三", "章三", True),
+    ],
+)
+def test_within_one_edit(a: str, b: str, expected: bool) -> None:
+    assert within_one_edit(a, b) is expected
+
+
+def test_id_blocking_keys_survive_every_single_typo_and_swap() -> None:
+    number = ID_A
+    variants = [
+        number[:i] + ("9" if number[i] != "9" else "0") + number[i + 1 :] for i in range(18)
+    ]
+    variants += [number[:i] + number[i + 1] + number[i] + number[i + 2 :] for i in range(17)]
+    for variant in variants:
+        shared = [
+            a == b for a, b in zip(id_blocking_keys(number), id_blocking_keys(variant), strict=True)
+        ]
+        assert any(shared), variant
+    assert len(ID_KEY_PARTS) == 5
+
+
+def test_collapse_maps_identical_mentions_to_one_record() -> None:
+    ms = [mention("m1", phone="13812345678"), mention("m2", phone="13812345678"), mention("m3")]
+    records, index = collapse(ms)
+    assert len(records) == 2
+    assert index[0] == index[1] != index[2]
+
+
+def test_homophone_under_one_id_joins_but_a_different_name_is_split_off_and_flagged() -> None:
+    ms = [
+        mention("m1", "police_household_registry", name="张伟", id_std=ID_A),
+        mention("m2", name="张玮", id_std=ID_A),  # homophone
+        mention("m3", name="李秀英", id_std=ID_A),  # someone else's name on the number
+    ]
+    groups = group_by_id_number(ms)
+    assert groups.label == [ID_A, ID_A, f"{ID_A}#2"]
+    assert {(attr, i) for _, attr, i in groups.conflicts} == {("name", 0), ("name", 1), ("name", 2)}
+
+
+def test_birth_date_disagreeing_with_the_id_number_is_flagged_not_split() -> None:
+    ms = [
+        mention("m1", "police_household_registry", id_std=ID_A, birth=date(1985, 1, 2)),
+        mention("m2", id_std=ID_A),
+    ]
+    groups = group_by_id_number(ms)
+    assert groups.label == [ID_A, ID_A]
+    assert groups.conflicts == [(ID_A, "birth_date", 0)]
+
+
+def test_clusters_refuse_to_join_two_id_numbers() -> None:
+    clusters = ConstrainedClusters(3)
+    clusters.mark(0, ID_A)
+    clusters.mark(1, ID_B)
+    pairs = [ScoredPair(0, 2, 12.0, 0.9998), ScoredPair(1, 2, 10.0, 0.999)]
+    accepted = accept_pairs(clusters, pairs, 0.99)
+    assert [(p.left, p.right) for p in accepted] == [(0, 2)]
+    assert clusters.find(2) == clusters.find(0) != clusters.find(1)
+
+
+def test_link_persons_joins_a_typoed_id_by_name_and_phone() -> None:
+    ms = [
+        mention("m1", "police_household_registry", id_std=ID_A, phone="13812345678"),
+        mention("m2", id_raw="370203198501011236", phone="13812345678"),
+        mention("m3", name="王芳", phone="13912345678"),
+    ]
+    linkage = link_persons(ms, FakeLinker())
+    assert linkage.cluster[0] == linkage.cluster[1] != linkage.cluster[2]
+    assert linkage.method == ["id_number", "probabilistic", "singleton"]
+
+
+def test_rerun_keeps_ids_and_a_bridge_is_logged_as_merge() -> None:
+    at = datetime(2026, 1, 1)
+    a = ClusterKeys(ID_A, frozenset({ID_A, "m1"}), ("m1",), "b1")
+    b = ClusterKeys("m2", frozenset({"m2"}), ("m2",), "b1")
+    first = assign_ids("person", "P", [a, b], at=at)
+    assert first.ids == ["P0000000001", "P0000000002"]
+    again = assign_ids("person", "P", [b, a], previous_ledger=first.ledger, at=at)
+    assert again.ids == ["P0000000002", "P0000000001"]
+    merged = ClusterKeys(ID_A, frozenset({ID_A, "m1", "m2", "m3"}), ("m1", "m2", "m3"), "b1")
+    links = {"m1": "P0000000001", "m2": "P0000000002"}
+    third = assign_ids("person", "P", [merged], previous_ledger=first.ledger, previous_links=links,
+                       batch_of={"m3": "b2"}, at=at)  # fmt: skip
+    assert third.ids == ["P0000000001"]
+    assert [(e.event, e.entity_id, e.other_id, e.batch) for e in third.events] == [
+        ("merge", "P0000000001", "P0000000002", "b2")
+    ]
+
+
+def test_split_gives_a_new_id_and_logs_it() -> None:
+    at = datetime(2026, 1, 1)
+    ledger = [LedgerEntry("person", "P0000000007", "m1", "b1")]
+    links = {"m1": "P0000000007", "m2": "P0000000007"}
+    kept = ClusterKeys("m1", frozenset({"m1"}), ("m1",), "b1")
+    gone = ClusterKeys("m2", frozenset({"m2"}), ("m2",), "b1")
+    out = assign_ids(
+        "person", "P", [kept, gone], previous_ledger=ledger, previous_links=links, at=at
+    )
+    assert out.ids == ["P0000000007", "P0000000008"]
+    assert [(e.event, e.entity_id, e.other_id) for e in out.events] == [
+        ("split", "P0000000007", "P0000000008")
+    ]
+
+
+def test_survivorship_prefers_the_police_registry_name_and_says_why() -> None:
+    ms = [
+        mention("m1", "grid_surveys", name="王小眀", id_std=ID_A, observed=date(2025, 5, 1)),
+        mention("m2", "police_household_registry", name="王小明", id_std=ID_A),
+    ]
+    row = golden_person("P0000000001", ms)
+    assert row["name"] == "王小明"
+    assert row["name_source"] == "police_household_registry:b1:2"
+    assert row["name_why"] == "来源权威优先：公安户籍（第1位）"
+    found = {(c.attribute, c.value, c.source) for c in conflicts("P0000000001", ms)}
+    assert found == {
+        ("name", "王小眀", "grid_surveys"),
+        ("name", "王小明", "police_household_registry"),
+    }
+
+
+def test_freshness_breaks_ties_between_equally_ranked_sources() -> None:
+    ms = [
+        mention("m1", "grid_surveys", house="H1", observed=date(2024, 1, 1)),
+        mention("m2", "grid_surveys", house="H2", observed=date(2025, 1, 1)),
+    ]
+    row = golden_person("P0000000001", ms)
+    assert (row["house_code"], row["house_code_why"]) == (
+        "H2", "来源权威优先：网格员采集（第1位）；同级来源中最新（2025-01-01）"
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("links", "precision", "recall"),
+    [
+        ([("a", "1"), ("b", "1"), ("c", "2"), ("d", "2")], 1.0, 1.0),
+        ([("a", "1"), ("b", "1"), ("c", "1"), ("d", "2")], 1 / 3, 0.5),
+        ([("a", "1"), ("b", "2"), ("c", "3"), ("d", "4")], 1.0, 0.0),
+    ],
+)
+def test_evaluate_person_links_pairwise(
+    links: list[tuple[str, str]], precision: float, recall: float
+) -> None:
+    truth = {"a": "x", "b": "x", "c": "y", "d": "y"}
+    got = evaluate_person_links(links, truth)
+    assert (got["precision"], got["recall"]) == (round(precision, 6), round(recall, 6))
