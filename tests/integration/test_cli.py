@@ -43,3 +43,13 @@ def test_unknown_benchmark_is_refused_with_the_list() -> None:
     result = runner.invoke(app, ["bench", "nosuch"])
     assert result.exit_code == 2
     assert "generate" in result.output
+
+
+def test_bench_foundation_scores_the_pipeline_against_truth() -> None:
+    result = runner.invoke(app, ["bench", "foundation", "--scale", "0.002"])
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert figures["person_precision"] > 0.99
+    assert figures["person_f1"] > 0.95
+    assert 0.9 < figures["house_link_accuracy"] <= 1.0
+    assert figures["ingest_seconds"] > 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 BENCHMARKS: dict[str, str] = {
     "generate": "shibei.bench.generate",
+    "foundation": "shibei.bench.foundation",
     "address": "shibei.bench.address",
     "resolve": "shibei.bench.resolve",
     "web": "shibei.bench.web",

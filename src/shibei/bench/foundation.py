@@ -1,0 +1,96 @@
+"""`shibei bench foundation`: the whole pipeline (ingest → standardize → resolve →
+foundation) on a generated district, timed by stage, scored against ground truth.
+
+Figures: `seconds` and per-stage seconds, `peak_rss_mb` (this process), `feed_rows`,
+`rows_per_second`; `person_precision`, `person_recall`, `person_f1` (pairwise, over the
+person mentions whose feed row names a real person in truth), `person_bcubed_f1`;
+`house_link_accuracy` (share of person mentions whose truth names a house that carry
+exactly that house code). The plain-Splink baseline on the same kind of mentions is
+`shibei bench resolve`.
+"""
+
+from __future__ import annotations
+
+import resource
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+
+from shibei.bootstrap import build
+from shibei.config import Settings
+from shibei.progress import Progress
+from shibei.resolve import evaluate_person_links
+from shibei.synth.generate import generate_district
+from shibei.synth.truth import read_feed_truth
+
+
+def run(scale: float, progress: Progress) -> dict[str, Any]:
+    seed = Settings().seed
+    with tempfile.TemporaryDirectory(prefix="shibei-bench-foundation-") as tmp:
+        data_dir = Path(tmp)
+        manifest = generate_district(data_dir, scale=scale, seed=seed, progress=progress)
+        started = time.perf_counter()
+        report = build(Settings(data_dir=data_dir), progress)
+        seconds = time.perf_counter() - started
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        progress.step("对照真值评估")
+        truth_person, truth_house = _truth_of_mentions(data_dir, manifest)
+        lake = data_dir / "lake"
+        links = pq.read_table(lake / "resolve" / "person_links.parquet").to_pylist()
+        scores = evaluate_person_links(
+            [(r["mention_id"], r["person_id"]) for r in links], truth_person
+        )
+        houses = pq.read_table(
+            lake / "mentions" / "persons", columns=["mention_id", "house_code"]
+        ).to_pylist()
+    judged = [h for h in houses if truth_house.get(h["mention_id"])]
+    right = sum(1 for h in judged if h["house_code"] == truth_house[h["mention_id"]])
+    rows = int(manifest["feed_rows"])
+    figures: dict[str, Any] = {
+        "scale": scale,
+        "feed_rows": rows,
+        "seconds": round(seconds, 2),
+        "rows_per_second": round(rows / seconds),
+        "peak_rss_mb": round(peak_mb, 1),
+        "person_precision": scores["precision"],
+        "person_recall": scores["recall"],
+        "person_f1": scores["f1"],
+        "person_bcubed_f1": scores.get("bcubed_f1"),
+        "house_link_accuracy": round(right / len(judged), 6) if judged else None,
+        "house_links_judged": len(judged),
+    }
+    for stage, stage_seconds in report["seconds"].items():
+        figures[f"{stage}_seconds"] = round(stage_seconds, 2)
+    return figures
+
+
+def _truth_of_mentions(
+    data_dir: Path, manifest: dict[str, Any]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """mention_id → true person id, and → true house code, from truth/<feed>.parquet.
+
+    A mention id is `source:batch:row:role:i`; the i-th person of a row is the truth's
+    `person_id` for i = 0 and `other_person_ids[i - 1]` after it. Roles naming someone
+    other than the row's subject (e.g. a landlord) are left out."""
+    mentions = pq.read_table(
+        data_dir / "lake" / "mentions" / "persons", columns=["mention_id", "source", "row"]
+    ).to_pylist()
+    truth_rows = {
+        name: {t["row"]: t for t in read_feed_truth(data_dir, name)} for name in manifest["feeds"]
+    }
+    persons: dict[str, str] = {}
+    houses: dict[str, str] = {}
+    for m in mentions:
+        t = truth_rows.get(str(m["source"]), {}).get(int(m["row"]))
+        if t is None:
+            continue
+        index = int(str(m["mention_id"]).rsplit(":", 1)[1])
+        people = [t["person_id"], *(t["other_person_ids"] or [])]
+        if index < len(people) and people[index]:
+            persons[str(m["mention_id"])] = str(people[index])
+            if index == 0 and t["house_code"]:
+                houses[str(m["mention_id"])] = str(t["house_code"])
+    return persons, houses
