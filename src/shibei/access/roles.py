@@ -73,6 +73,16 @@ ACTIONS: Final[dict[str, ActionSpec]] = {
         ActionSpec("quality.view", "查看数据质量", False),
         ActionSpec("audit.view", "查看审计日志", True),
         ActionSpec("account.manage", "管理账号", True),
+        # the work-order engine (shibei.workflow) and the apps on it
+        ActionSpec("workorder.apply", "提交申请、跟踪和评价自己的工单", True),
+        ActionSpec("workorder.view", "查看工单", True),
+        ActionSpec("workorder.handle", "签收、办理、答复、办结工单", True),
+        ActionSpec("workorder.dispatch", "派单、改派、审批延期和督办", True),
+        ActionSpec("masscase.report", "涉众案件报案", True),
+        ActionSpec("masscase.view", "查看涉众案件和案件簇", True),
+        ActionSpec("masscase.review", "确认或驳回并案", True),
+        ActionSpec("risk.view", "查看涉众型风险预警", False),
+        ActionSpec("risk.verify", "发起风险核查工单", False),
     )
 }
 
@@ -101,21 +111,32 @@ _OFFICIAL: Final[dict[str, Scope]] = {
     "export": _B,
 }
 
+_HANDLER: Final[dict[str, Scope]] = {"workorder.view": _B, "workorder.handle": _B}
+_DISPATCHER: Final[dict[str, Scope]] = {**_HANDLER, "workorder.dispatch": _B}
+_RISK: Final[dict[str, Scope]] = {"masscase.view": _B, "risk.view": _B, "risk.verify": _B}
+
 POLICY: Final[dict[Role, dict[str, Scope]]] = {
     Role.DISTRICT_ADMIN: {name: _A for name in ACTIONS},
-    Role.STREET_STAFF: dict(_OFFICIAL),
-    Role.COMMUNITY_WORKER: dict(_OFFICIAL),
+    Role.STREET_STAFF: {**_OFFICIAL, **_DISPATCHER, **_RISK},
+    Role.COMMUNITY_WORKER: {**_OFFICIAL, **_HANDLER},
     # grid workers work from a phone: no bulk export
-    Role.GRID_WORKER: {k: v for k, v in _OFFICIAL.items() if k != "export"},
-    Role.STATION_POLICE: {**_OFFICIAL, "person.unmask": _B},
+    Role.GRID_WORKER: {**{k: v for k, v in _OFFICIAL.items() if k != "export"}, **_HANDLER},
+    Role.STATION_POLICE: {
+        **_OFFICIAL,
+        **_DISPATCHER,
+        **_RISK,
+        "person.unmask": _B,
+        "masscase.review": _B,
+    },
     # household registration is district-wide: the brigade sees the whole district
     Role.POPULATION_BRIGADE: {
-        **{name: _A for name in _OFFICIAL},
+        **{name: _A for name in (*_OFFICIAL, *_DISPATCHER, *_RISK)},
         "person.unmask": _A,
         "quality.view": _A,
+        "masscase.review": _A,
     },
     # mediators see the parties they mediate for, in their street; no search, no export
-    Role.MEDIATOR: {"person.view": _B, "division.view": _B, "stats.view": _B},
+    Role.MEDIATOR: {"person.view": _B, "division.view": _B, "stats.view": _B, **_HANDLER},
     # chamber liaisons work with organizations, not persons
     Role.CHAMBER_LIAISON: {
         "organization.view": _B,
@@ -123,8 +144,15 @@ POLICY: Final[dict[Role, dict[str, Scope]]] = {
         "division.view": _B,
         "stats.view": _B,
         "export": _B,
+        "risk.view": _B,
     },
-    Role.RESIDENT: {"person.view": _S, "house.view": _S},
+    Role.RESIDENT: {
+        "person.view": _S,
+        "house.view": _S,
+        "workorder.apply": _S,
+        "workorder.view": _S,
+        "masscase.report": _S,
+    },
 }
 """Role → action → scope. The authorization matrix tests restate this table by hand."""
 

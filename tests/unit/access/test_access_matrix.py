@@ -43,22 +43,35 @@ OFFICIAL = {
     "stats.view",
     "export",
 }
+HANDLER = {"workorder.view", "workorder.handle"}
+DISPATCHER = HANDLER | {"workorder.dispatch"}
+RISK = {"masscase.view", "risk.view", "risk.verify"}
 GRANTS: dict[Role, set[str]] = {
     Role.DISTRICT_ADMIN: set(ACTIONS),
-    Role.STREET_STAFF: OFFICIAL,
-    Role.COMMUNITY_WORKER: OFFICIAL,
-    Role.GRID_WORKER: OFFICIAL - {"export"},
-    Role.STATION_POLICE: OFFICIAL | {"person.unmask"},
-    Role.POPULATION_BRIGADE: OFFICIAL | {"person.unmask", "quality.view"},
-    Role.MEDIATOR: {"person.view", "division.view", "stats.view"},
+    Role.STREET_STAFF: OFFICIAL | DISPATCHER | RISK,
+    Role.COMMUNITY_WORKER: OFFICIAL | HANDLER,
+    Role.GRID_WORKER: (OFFICIAL - {"export"}) | HANDLER,
+    Role.STATION_POLICE: OFFICIAL | DISPATCHER | RISK | {"person.unmask", "masscase.review"},
+    Role.POPULATION_BRIGADE: OFFICIAL
+    | DISPATCHER
+    | RISK
+    | {"person.unmask", "quality.view", "masscase.review"},
+    Role.MEDIATOR: {"person.view", "division.view", "stats.view"} | HANDLER,
     Role.CHAMBER_LIAISON: {
         "organization.view",
         "organization.search",
         "division.view",
         "stats.view",
         "export",
+        "risk.view",
     },
-    Role.RESIDENT: {"person.view", "house.view"},
+    Role.RESIDENT: {
+        "person.view",
+        "house.view",
+        "workorder.apply",
+        "workorder.view",
+        "masscase.report",
+    },
 }
 """Which actions each role has at all."""
 
