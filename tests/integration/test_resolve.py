@@ -98,6 +98,17 @@ CASES = [
     ("15-digit ID joins its 18-digit form",
      [m("police_household_registry", "赵强", OLD18), m("property_registry", "赵强", OLD15)],
      [(0, 1)], []),
+    ("old and new phone: a caller with only a name and an old number joins the one "
+     "identified person of that name",
+     [m("police_household_registry", "臧长林", ZHANG, house=HOUSE),
+      m("social_security", "臧长林", ZHANG, phone="13800000010"),
+      m("incidents_110", "臧长林", None, phone="13700000011")],
+     [(0, 2), (1, 2)], []),
+    ("a namesake caller stays apart when two identified persons share the name",
+     [m("police_household_registry", "臧长林", ZHANG, house=HOUSE),
+      m("police_household_registry", "臧长林", ZHANG_OTHER),
+      m("incidents_110", "臧长林", None, phone="13700000012")],
+     [], [(0, 2), (1, 2), (0, 1)]),
     ("homophone name with the same valid ID joins",
      [m("police_household_registry", "陈伟", ZHANG), m("grid_surveys", "陈玮", ZHANG)],
      [(0, 1)], []),
@@ -136,6 +147,7 @@ def test_conflicting_birth_date_under_one_id_is_flagged(tmp_path: Path) -> None:
 def test_ids_stable_across_rerun_and_increment_with_merge_logged(tmp_path: Path) -> None:
     base = [
         *crowd(),
+        m("police_household_registry", "刘洋", ZHANG_OTHER),  # a second 刘洋: name not unique
         m("police_household_registry", "刘洋", ZHANG, house=HOUSE),
         m("grid_surveys", "刘洋", None, phone="13800000005"),  # no ID, no shared key yet
     ]
@@ -178,3 +190,41 @@ def test_survivorship_and_explanation(tmp_path: Path) -> None:
     assert evidence["id_number"]["level"] == "one edit"
     assert evidence["name"]["level"] in ("exact", "pinyin exact")
     assert json.dumps(evidence)
+
+
+_CHILD = """
+import sys
+from pathlib import Path
+from shibei.progress import NullProgress
+from shibei.resolve import resolve
+resolve(Path(sys.argv[1]), NullProgress())
+"""
+
+
+def test_a_resolve_killed_while_writing_and_rerun_equals_one_clean_run(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    mentions = [*crowd(), m("grid_surveys", "王芳", typo(ZHANG), phone="13800000003")]
+    clean, killed = tmp_path / "clean", tmp_path / "killed"
+    run(clean, mentions)
+    write_person_mentions(mentions, killed)
+    child = subprocess.Popen([sys.executable, "-c", _CHILD, str(killed)])
+    try:
+        deadline = time.monotonic() + 300
+        while child.poll() is None and time.monotonic() < deadline:
+            if (killed / ".staging" / "resolve").exists():
+                break  # writing has begun: kill it there
+            time.sleep(0.001)
+        child.send_signal(signal.SIGKILL)
+    finally:
+        child.kill()
+        child.wait()
+    resolve(killed, NullProgress())
+    assert not (killed / ".staging" / "resolve").exists()
+    for name in ("person_links", "persons", "person_conflicts", "explanations", "id_ledger"):
+        assert pq.read_table(killed / "resolve" / f"{name}.parquet").equals(
+            pq.read_table(clean / "resolve" / f"{name}.parquet")
+        ), name

@@ -19,7 +19,11 @@ from shibei.progress import NullProgress, Progress
 
 
 def run(scale: float, progress: Progress) -> dict[str, Any]:
-    import splink  # noqa: F401  # both sides are timed with the engine already imported
+    # both sides are timed with the engines and Arrow already imported
+    import duckdb  # noqa: F401
+    import pyarrow.dataset
+    import pyarrow.parquet  # noqa: F401
+    import splink  # noqa: F401
 
     from shibei.bench.resolve_mentions import person_mentions, write_person_mentions
     from shibei.config import Settings

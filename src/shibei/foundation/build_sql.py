@@ -28,6 +28,9 @@ FOUNDATION_TABLES = (
 )
 """Tables the foundation build writes, each to lake/foundation/<table>.parquet."""
 
+LIBRARIES_DIR = "libraries"
+"""Thematic libraries go to lake/foundation/libraries/<name>.parquet."""
+
 
 def _quote(path: Path | str) -> str:
     return "'" + str(path).replace("'", "''") + "'"
@@ -285,3 +288,84 @@ def build_statements_sql() -> list[str]:
 def export_sql(table: str, path: Path) -> str:
     """Write a table to Parquet (row groups small enough for point lookups to prune)."""
     return f"COPY {table} TO {_quote(path)} (FORMAT parquet, ROW_GROUP_SIZE 16384)"
+
+
+# -- thematic libraries (专题库, shibei.foundation.libraries.THEMATIC_LIBRARIES) ----------
+
+
+def clean_view_sql(lake: Path, source: str) -> str:
+    """`clean_<source>`: the source's clean rows (all batches)."""
+    return (
+        f"CREATE OR REPLACE VIEW clean_{source} AS SELECT * FROM read_parquet("
+        f"{_glob(lake / 'clean' / source)}, union_by_name = true)"
+    )
+
+
+def _grid_sql(columns: set[str]) -> str:
+    """The row's grid: its own `grid_code`, else the first 15 digits of the house or
+    address code when the address was matched at grid level or deeper."""
+    if "grid_code" in columns:
+        return "c.grid_code"
+    codes = [f"c.{c}" for c in ("house_code", "address_code") if c in columns]
+    if not codes:
+        return "NULL::VARCHAR"
+    code = f"coalesce({', '.join(codes)})" if len(codes) > 1 else codes[0]
+    return f"CASE WHEN length({code}) >= 15 THEN left({code}, 15) END"
+
+
+def feed_library_sql(name: str, views: list[str], columns: set[str]) -> str:
+    """A thematic library over clean rows (`views`: the `clean_<source>` views; `columns`:
+    their columns): every clean row, without `row_hash`, plus `person_id` / `person_ids`
+    (the persons its mentions resolved to, in mention order), `org_id` / `org_ids`, and
+    `grid_code`."""
+    rows = " UNION ALL BY NAME ".join(f"SELECT * EXCLUDE (row_hash) FROM {v}" for v in views)
+    return f"""
+CREATE OR REPLACE TABLE {name} AS
+WITH c AS ({rows}),
+p AS (SELECT source, batch, "row", list(person_id ORDER BY mention_id) AS ids
+      FROM pm GROUP BY source, batch, "row"),
+o AS (SELECT source, batch, "row", list(org_id ORDER BY mention_id) AS ids
+      FROM om GROUP BY source, batch, "row")
+SELECT c.*, p.ids[1] AS person_id, coalesce(p.ids, []::VARCHAR[]) AS person_ids,
+       o.ids[1] AS org_id, coalesce(o.ids, []::VARCHAR[]) AS org_ids,
+       {_grid_sql(columns)} AS grid_code
+FROM c LEFT JOIN p USING (source, batch, "row") LEFT JOIN o USING (source, batch, "row")
+ORDER BY c.source, c.batch, c."row";
+"""
+
+
+def staff_sql(has_grid_workers: bool, has_police: bool) -> str:
+    """`staff`: one row per person on a roster, with the person and the unit: a grid
+    (grid workers) or a community police district (民警, 辅警) and its station."""
+    parts = []
+    if has_grid_workers:
+        parts.append("""
+SELECT pm.role, pm.person_id, pm.name_std AS name, c.phone_std AS phone,
+       'grid' AS unit_kind, c.grid_code AS unit_code, c.grid_name AS unit_name,
+       NULL::VARCHAR AS station, c.grid_code AS grid_code, c.since AS since,
+       pm.source, pm.batch, pm."row"
+FROM clean_grid_workers c JOIN pm USING (source, batch, "row")""")
+    if has_police:
+        parts.append("""
+SELECT pm.role, pm.person_id, pm.name_std AS name, NULL::VARCHAR AS phone,
+       'police_district' AS unit_kind, NULL::VARCHAR AS unit_code,
+       c.police_district AS unit_name, c.station, NULL::VARCHAR AS grid_code,
+       NULL::DATE AS since, pm.source, pm.batch, pm."row"
+FROM clean_community_police c JOIN pm USING (source, batch, "row")""")
+    body = "\nUNION ALL".join(parts)
+    return f'CREATE OR REPLACE TABLE staff AS {body}\nORDER BY source, batch, "row", role;'
+
+
+def derived_library_sql(name: str) -> str:
+    """Thematic libraries read from the base libraries."""
+    if name == "migrants":
+        return (
+            "CREATE OR REPLACE TABLE migrants AS SELECT * FROM persons WHERE is_migrant "
+            "ORDER BY person_id"
+        )
+    if name == "rented_houses":
+        return (
+            "CREATE OR REPLACE TABLE rented_houses AS SELECT * FROM houses "
+            "WHERE status = '出租' ORDER BY house_code"
+        )
+    raise ValueError(f"没有名为 {name} 的派生专题库")

@@ -1,8 +1,10 @@
 """The 地址库 part of the foundation, straight from the gazetteer: one record per house
-with its canonical address and divisions, and the division tree with names."""
+with its canonical address and divisions, and the division tree with names; and the list
+of thematic libraries (专题库) the build writes."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from shibei.gazetteer import Gazetteer
@@ -52,3 +54,45 @@ def division_records(gazetteer: Gazetteer) -> list[dict[str, Any]]:
         for g in gazetteer.grids
     ]
     return records
+
+
+@dataclass(frozen=True, slots=True)
+class ThematicLibrary:
+    """A 专题库: a named table of the foundation built from some feeds' clean rows (each row
+    with the persons and organizations its mentions resolved to and its grid), or derived
+    from the base libraries. Written to lake/foundation/libraries/<name>.parquet and a view
+    of that name in the catalog lake/foundation.duckdb."""
+
+    name: str
+    title: str
+    sources: tuple[str, ...]  # feeds whose clean rows it holds; () for a derived library
+    description: str
+
+
+THEMATIC_LIBRARIES: tuple[ThematicLibrary, ...] = (
+    ThematicLibrary("org_registrations", "企业注册注销", ("company_registry", "company_changes"),
+                    "市场监管登记与变更（含注销、吊销）的每一行，附法人编号"),
+    ThematicLibrary("social_security", "社保", ("social_security",),
+                    "社保参保记录，附人员与参保单位编号"),
+    ThematicLibrary("provident_fund", "公积金", ("housing_provident_fund",),
+                    "公积金缴存记录，附人员与缴存单位编号"),
+    ThematicLibrary("annual_reports", "年报", ("company_annual_reports",),
+                    "企业年报，附法人编号"),
+    ThematicLibrary("incidents", "警情", ("incidents_110",),
+                    "110 警情，附报警人人员编号与发生地网格"),
+    ThematicLibrary("disputes", "纠纷", ("disputes",),
+                    "矛盾纠纷调解登记，附当事人人员编号（person_ids）与涉及单位"),
+    ThematicLibrary("access_events", "门禁", ("access_control",),
+                    "智慧小区门禁通行记录，附人员编号"),
+    ThematicLibrary("facilities", "设施", ("facilities",), "公共设施，附所在网格"),
+    ThematicLibrary("service_requests", "12345 诉求", ("service_requests",),
+                    "12345 热线诉求，附诉求人人员编号与网格"),
+    ThematicLibrary("staff", "网格员与社区警力", ("grid_workers", "community_police"),
+                    "网格员花名册与社区民警辅警配置：每人一行，附人员编号与所在单位"
+                    "（网格或社区警务区）"),
+    ThematicLibrary("migrants", "流动人口", (),
+                    "人口库中无户籍记录、有流动人口登记的人员，附居住房屋与网格"),
+    ThematicLibrary("rented_houses", "出租房屋", (),
+                    "房屋库中状态为出租的房屋，附产权人与居住人员"),
+)  # fmt: skip
+"""The thematic libraries, in build order (derived ones read the base libraries)."""

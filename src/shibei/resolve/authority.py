@@ -42,6 +42,8 @@ SOURCE_LABELS: dict[str, str] = {
 
 def rank(source: str, order: tuple[str, ...] = SOURCE_AUTHORITY) -> int:
     """0 for the most authoritative source; unknown sources after all known ones."""
+    if order is SOURCE_AUTHORITY:
+        return _SOURCE_RANKS.get(source, len(order))
     return _RANKS.get((order, source), len(order))
 
 
@@ -54,3 +56,4 @@ _RANKS: dict[tuple[tuple[str, ...], str], int] = {
     for order in (SOURCE_AUTHORITY, RESIDENCE_AUTHORITY)
     for n, source in enumerate(order)
 }
+_SOURCE_RANKS: dict[str, int] = {source: n for n, source in enumerate(SOURCE_AUTHORITY)}

@@ -45,6 +45,10 @@ class ConstrainedClusters:
         self._labels[low] = merged
         return True
 
+    def labelled(self, i: int) -> bool:
+        """Whether the component of i holds an ID label."""
+        return bool(self._labels[self.find(i)])
+
     def components(self) -> list[int]:
         return [self.find(i) for i in range(len(self._parent))]
 

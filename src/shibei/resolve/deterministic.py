@@ -37,7 +37,9 @@ def group_by_id_number(mentions: Sequence[PersonMention]) -> IdGroups:
     conflicts: list[tuple[str, str, int]] = []
     for number in sorted(by_id):
         members = by_id[number]
-        anchor = _anchor_name(mentions, members)
+        # one spelling (or none): every name is compatible with the anchor
+        single = len({mentions[i].name_std for i in members}) == 1
+        anchor = None if single else _anchor_name(mentions, members)
         split: dict[str, str] = {}  # name key of an incompatible name → its label
         for i in members:
             m = mentions[i]

@@ -22,6 +22,20 @@ def read_mentions(lake_dir: Path, kind: str, make: Callable[[dict[str, Any]], T]
     return out
 
 
+def read_mention_columns(
+    lake_dir: Path, kind: str, make: Callable[[dict[str, list[Any]], int], list[T]]
+) -> list[T]:
+    """Like `read_mentions`, column-wise: `make(columns, rows)` turns one file's columns
+    (name → Python list) into mentions, which is several times faster than row dicts."""
+    import pyarrow.parquet as pq
+
+    out: list[T] = []
+    for path in sorted((lake_dir / "mentions" / kind).glob("**/*.parquet")):
+        table = pq.read_table(path)
+        out += make(table.to_pydict(), table.num_rows)
+    return out
+
+
 def read_table(path: Path) -> list[dict[str, Any]]:
     import pyarrow.parquet as pq
 
@@ -79,7 +93,10 @@ def write_tables(
     schemas = SCHEMAS | extra_schemas
     for name, rows in tables.items():
         schema = pa.schema([(c, _type(t)) for c, t in schemas[name]])
-        table = pa.Table.from_pylist(rows, schema=schema)
+        table = pa.table(
+            {c: pa.array([r.get(c) for r in rows], schema.field(c).type) for c in schema.names},
+            schema=schema,
+        )
         pq.write_table(table, staging / f"{name}.parquet")
     old = resolve_dir.parent / ".staging" / "resolve.old"
     if old.exists():

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-PERSON_METHODS = ("id_number", "probabilistic", "singleton")
-"""`person_links.method`: a valid ID number; the probabilistic stage; linked to nothing."""
+PERSON_METHODS = ("id_number", "probabilistic", "unique_name", "singleton")
+"""`person_links.method`: a valid ID number; the probabilistic stage; the rare-name and
+household rules (`unique_name.py`); linked to nothing."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +62,44 @@ class PersonMention:
             uscc_std=row.get("uscc_std") or None,
             observed_on=_as_date(row.get("observed_on")),
         )
+
+    @classmethod
+    def from_columns(cls, columns: dict[str, list[Any]], rows: int) -> list[PersonMention]:
+        """Mentions from one Parquet file's columns; the same values as `from_row`."""
+        return [
+            cls(*values)
+            for values in zip(*(_column(columns, f, rows) for f in _PERSON_FIELDS), strict=True)
+        ]
+
+
+_PERSON_FIELDS: dict[str, str] = {
+    "mention_id": "str", "source": "text", "batch": "text", "row": "int", "role": "text",
+    "name": "raw", "name_std": "opt", "name_key": "opt", "id_number_raw": "opt",
+    "id_number_std": "opt", "birth_date": "date", "sex": "opt", "phone_std": "opt",
+    "house_code": "opt", "address_code": "opt", "address_level": "opt", "uscc_std": "opt",
+    "observed_on": "date",
+}  # fmt: skip
+"""PersonMention's fields in order, and how `from_row` converts each."""
+
+
+def _column(columns: dict[str, list[Any]], name: str, rows: int, kind: str = "") -> list[Any]:
+    """One column converted as `from_row` converts a value: `str`, `text` (str, "" for
+    null), `int` (0 for null), `raw` (as is), `opt` (falsy → None), `date`."""
+    kind = kind or _PERSON_FIELDS[name]
+    values = columns.get(name)
+    if values is None:
+        return [None if kind in ("raw", "opt", "date") else ("" if kind == "text" else 0)] * rows
+    if kind == "str":
+        return [str(v) for v in values]
+    if kind == "text":
+        return [str(v or "") for v in values]
+    if kind == "int":
+        return [int(v or 0) for v in values]
+    if kind == "opt":
+        return [v or None for v in values]
+    if kind == "date":
+        return [v if v is None or type(v) is date else _as_date(v) for v in values]
+    return list(values)
 
 
 def _as_date(value: Any) -> date | None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from shibei.resolve.model import _as_date
+from shibei.resolve.model import _as_date, _column
 
 _ROLE_AUTHORITY = ("registry", "change", "annual_report", "employer", "owner", "dispute")
 
@@ -57,6 +57,24 @@ class OrgMention:
             observed_on=_as_date(row.get("observed_on")),
             status=row.get("status") or None,
         )
+
+    @classmethod
+    def from_columns(cls, columns: dict[str, list[Any]], rows: int) -> list[OrgMention]:
+        """Mentions from one Parquet file's columns; the same values as `from_row`."""
+        return [
+            cls(*values)
+            for values in zip(
+                *(_column(columns, f, rows, kind) for f, kind in _ORG_FIELDS.items()), strict=True
+            )
+        ]
+
+
+_ORG_FIELDS: dict[str, str] = {
+    "mention_id": "str", "source": "text", "batch": "text", "row": "int", "role": "text",
+    "name": "opt", "org_name_key": "opt", "uscc_raw": "opt", "uscc_std": "opt",
+    "legal_rep_name_key": "opt", "house_code": "opt", "address_code": "opt",
+    "observed_on": "date", "status": "opt",
+}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,10 +14,17 @@ from shibei.resolve.deterministic import group_by_id_number
 from shibei.resolve.model import Evidence, PersonMention, PersonRecord, ScoredPair
 from shibei.resolve.ports import Linker
 from shibei.resolve.records import collapse
+from shibei.resolve.unique_name import unique_name_joins
 
 MATCH_THRESHOLD = 0.99
 """A pair joins two clusters at this match probability or above (precision first: a wrong
 merge mixes two people's records; a missed one leaves a mention for review)."""
+
+ROSTER_ROLES = frozenset({"grid_worker", "police_officer", "auxiliary_police"})
+"""Mention roles of staff rosters: never linked on a name alone (`unique_name.py`)."""
+
+RESIDENCE_ROLES = frozenset({"resident", "migrant", "surveyed", "requester"})
+"""Mention roles whose house is where the person lives (the household rule)."""
 
 SCORE_FLOOR = 0.5
 """Pairs scored below this are not kept even as explanations."""
@@ -72,6 +79,24 @@ def link_persons(
             first_of_label[label] = r
     pairs = linker.score(records, prior=_prior(record_label), min_probability=SCORE_FLOOR)
     accepted = accept_pairs(clusters, pairs, threshold)
+    snapshot = clusters.components()
+    eligible = [False] * len(records)
+    kinds = [""] * len(records)
+    for i, r in enumerate(record_of_mention):
+        role = mentions[i].role
+        if role not in ROSTER_ROLES:
+            eligible[r] = True
+        if role == "hukou":
+            kinds[r] = "hukou"
+        elif role in RESIDENCE_ROLES and kinds[r] != "hukou":
+            kinds[r] = "residence"
+    by_name = unique_name_joins(
+        records, snapshot, [clusters.labelled(r) for r in range(len(records))], eligible, kinds
+    )
+    named: set[int] = set()  # roots of leftover components joined by the rare-name rule
+    for leftover, person in by_name:
+        clusters.union(leftover, person)
+        named.add(leftover)
     roots = clusters.components()
 
     # mentions of a record, and the representative mention (smallest id) of each record
@@ -95,6 +120,9 @@ def link_persons(
         if groups.label[i] is not None:
             method.append("id_number")
             probability.append(1.0)
+        elif snapshot[r] in named:
+            method.append("unique_name")
+            probability.append(1.0)
         elif size[cluster[i]] == 1:
             method.append("singleton")
             probability.append(1.0)
@@ -102,6 +130,7 @@ def link_persons(
             method.append("probabilistic")
             probability.append(best.get(r, 1.0))
     edges = _edges(mentions, groups.label, mentions_of, rep, accepted)
+    edges += _name_edges(mentions, records, snapshot, rep, by_name)
     return PersonLinkage(
         cluster=cluster,
         method=method,
@@ -161,4 +190,30 @@ def _edges(
         if left > right:
             left, right = right, left
         out.append(Edge(left, right, p.match_weight, p.match_probability, p.evidence))
+    return out
+
+
+def _name_edges(
+    mentions: Sequence[PersonMention],
+    records: Sequence[PersonRecord],
+    snapshot: Sequence[int],
+    rep: dict[int, int],
+    joins: Sequence[tuple[int, int]],
+) -> list[Edge]:
+    """One explanation per rare-name join: the leftover component's first record and
+    the identified person's first record with the same pinyin key."""
+    first: dict[int, int] = {}
+    first_named: dict[tuple[int, str | None], int] = {}
+    for r in range(len(records)):
+        first.setdefault(snapshot[r], r)
+        first_named.setdefault((snapshot[r], records[r].name_key), r)
+    out: list[Edge] = []
+    for leftover, person in joins:
+        key = records[first[leftover]].name_key
+        target = first_named.get((person, key), first[person])
+        left, right = mentions[rep[first[leftover]]].mention_id, mentions[rep[target]].mention_id
+        if left > right:
+            left, right = right, left
+        evidence = {"name": Evidence("unique among identified persons")}
+        out.append(Edge(left, right, None, 1.0, evidence))
     return out

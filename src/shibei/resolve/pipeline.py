@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from shibei.progress import Progress
-from shibei.resolve.lake import read_mentions, read_table, write_tables
-from shibei.resolve.model import PersonMention
+from shibei.resolve.lake import read_mention_columns, read_table, write_tables
+from shibei.resolve.model import Evidence, PersonMention
 from shibei.resolve.organizations import OrgMention, golden_organization, link_organizations
 from shibei.resolve.persons import MATCH_THRESHOLD, PersonLinkage, link_persons
 from shibei.resolve.ports import Linker
 from shibei.resolve.stable_ids import Assignment, ClusterKeys, LedgerEntry, anchor_of, assign_ids
-from shibei.resolve.survivorship import GOLDEN_ATTRIBUTES, conflicts, golden_person
+from shibei.resolve.survivorship import GOLDEN_ATTRIBUTES, GoldenBuilder, conflicts
 
 
 @dataclass(slots=True)
@@ -65,9 +65,9 @@ def resolve(
     ledger = [LedgerEntry(**row) for row in read_table(previous / "id_ledger.parquet")]
 
     progress.step("读取人员与法人提及")
-    persons = sorted(read_mentions(lake_dir, "persons", PersonMention.from_row),
+    persons = sorted(read_mention_columns(lake_dir, "persons", PersonMention.from_columns),
                      key=lambda m: m.mention_id)  # fmt: skip
-    orgs = sorted(read_mentions(lake_dir, "organizations", OrgMention.from_row),
+    orgs = sorted(read_mention_columns(lake_dir, "organizations", OrgMention.from_columns),
                   key=lambda m: m.mention_id)  # fmt: skip
     report.person_mentions, report.organization_mentions = len(persons), len(orgs)
     report.seconds["read"] = round(time.perf_counter() - clock, 3)
@@ -154,10 +154,13 @@ def _person_tables(
     golden: list[dict[str, Any]] = []
     conflict_rows: list[dict[str, Any]] = []  # sorted below by person, attribute, source
     seen: set[tuple[str, str, str, str, str, int]] = set()
+    builder = GoldenBuilder(mentions, linkage.records)
     for person_id, ms in zip(people.ids, members, strict=True):
+        golden.append(builder.row(person_id, ms))
+        if len(ms) < 2:
+            continue  # one mention: nothing to conflict with
         group = [mentions[i] for i in ms]
         records = [linkage.records[i] for i in ms]
-        golden.append(golden_person(person_id, group, records))
         for c in conflicts(person_id, group, records):
             key = (c.person_id, c.attribute, c.value, c.source, c.batch, c.row)
             if key not in seen:
@@ -174,11 +177,20 @@ def _person_tables(
             conflict_rows.append(dict(zip(_CONFLICT_COLUMNS, key, strict=True)))
     golden.sort(key=lambda r: r["person_id"])
     conflict_rows.sort(key=lambda r: (r["person_id"], r["attribute"], r["source"], r["row"]))
+    texts: dict[tuple[tuple[str, Evidence], ...], str] = {}
+
+    def text(evidence: dict[str, Evidence]) -> str:
+        key = tuple(evidence.items())
+        found = texts.get(key)
+        if found is None:
+            found = texts[key] = json.dumps({k: v.to_json() for k, v in evidence.items()},
+                                            ensure_ascii=False, sort_keys=True)  # fmt: skip
+        return found
+
     explanations = [
         {"left_mention_id": e.left_mention_id, "right_mention_id": e.right_mention_id,
          "match_weight": e.match_weight, "match_probability": e.match_probability,
-         "evidence": json.dumps({k: v.to_json() for k, v in e.evidence.items()},
-                                ensure_ascii=False, sort_keys=True)}
+         "evidence": text(e.evidence)}
         for e in linkage.edges
     ]  # fmt: skip
     return {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from functools import lru_cache
 
 from shibei.resolve.model import PersonMention, PersonRecord
 from shibei.standardize.id_number import check_id_number
@@ -50,7 +51,12 @@ def _digits_date(id_number: str) -> date | None:
         born = date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
     except ValueError:
         return None
-    return born if 1880 <= born.year <= date.today().year else None
+    return born if 1880 <= born.year <= _this_year() else None
+
+
+@lru_cache(maxsize=1)
+def _this_year() -> int:
+    return date.today().year
 
 
 def _id_sex(id_number: str) -> str | None:
@@ -66,17 +72,25 @@ def collapse(mentions: Sequence[PersonMention]) -> tuple[list[PersonRecord], lis
     >>> len(records), index
     (1, [0, 0])
     """
-    per_mention = [record_of(m) for m in mentions]
+    cache: dict[tuple[object, ...], PersonRecord] = {}
+    per_mention: list[PersonRecord] = []
+    for m in mentions:
+        key = (m.name_std, m.name_key, m.id_number_std, m.id_number_raw, m.birth_date, m.sex,
+               m.phone_std, m.house_code, m.address_code)  # fmt: skip
+        record = cache.get(key)
+        if record is None:
+            record = cache[key] = record_of(m)
+        per_mention.append(record)
     records = sorted(set(per_mention), key=_sort_key)
     position = {r: i for i, r in enumerate(records)}
     return records, [position[r] for r in per_mention]
 
 
 def _sort_key(r: PersonRecord) -> tuple[str, ...]:
-    return tuple("" if v is None else str(v) for v in (
-        r.id_number, r.name_std, r.name_key, r.birth_date, r.sex, r.phone_std,
-        r.house_code, r.address_code, r.id_valid,
-    ))  # fmt: skip
+    # every field but id_valid is a str or None; None sorts as ""
+    return (r.id_number or "", r.name_std or "", r.name_key or "", r.birth_date or "",
+            r.sex or "", r.phone_std or "", r.house_code or "", r.address_code or "",
+            "True" if r.id_valid else "False")  # fmt: skip
 
 
 def within_one_edit(a: str, b: str) -> bool:

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import logging
 import math
-from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
 from shibei.resolve import person_model
 from shibei.resolve.model import Evidence, PersonMention, PersonRecord, ScoredPair
-from shibei.resolve.records import candidate_records, id_blocking_keys
+from shibei.resolve.records import ID_KEY_PARTS, id_blocking_keys
 
 logging.getLogger("splink").setLevel(logging.WARNING)
 
@@ -76,37 +75,142 @@ class SplinkLinker:
         prior: float,
         min_probability: float,
     ) -> list[ScoredPair]:
-        wanted = candidate_records(records)
-        if len(wanted) < 2:
-            return []
-        import pyarrow as pa
         from splink import DuckDBAPI, Linker
 
+        if sum(not r.id_valid for r in records) == 0 or len(records) < 2:
+            return []
         settings = dict(self._model["settings"])
         settings["probability_two_random_records_match"] = prior
         settings["retain_intermediate_calculation_columns"] = True
         db = DuckDBAPI()
+        con = db.duckdb_con
         try:
-            subset = [records[i] for i in wanted]
-            table = db.register(records_table(subset, ids=wanted), table_name="person_records")
-            linker = Linker(table, settings, log_level=None)
+            con.register("all_records_arrow", _base_table(records))
+            for sql in candidate_sql():
+                con.execute(sql).fetchall()
+            (count,) = con.execute("SELECT count(*) FROM person_candidates").fetchall()[0]
+            if int(count) < 2:
+                return []
+            table = db.register("person_candidates", table_name="person_records")
+            linker = Linker(table, settings, log_level=None, validate_settings=False)
             # phone frequencies over all records, not just the ones scored
-            phones = Counter(r.phone_std for r in records if r.phone_std)
-            total = sum(phones.values())
-            tf = pa.table({"phone_std": list(phones),
-                           "tf_phone_std": [n / total for n in phones.values()]})  # fmt: skip
+            tf = con.sql(
+                "SELECT phone_std, count(*) / sum(count(*)) OVER () AS tf_phone_std "
+                "FROM all_records WHERE phone_std IS NOT NULL GROUP BY phone_std"
+            ).to_arrow_table()
             linker.table_management.register_term_frequency_lookup(
                 db.register(tf, table_name="tf_phone"), "phone_std"
             )
             predictions = linker.inference.predict(
                 threshold_match_probability=min_probability, warning_mode="never"
             )
-            arrow = predictions.as_pyarrow_table()  # type: ignore[no-untyped-call]
-            rows = arrow.to_pylist()
+            columns = predictions.as_pyarrow_table().to_pydict()  # type: ignore[no-untyped-call]
         finally:
-            db.duckdb_con.close()
-        levels = _level_weights(self._model)
-        return [_scored(row, levels) for row in rows]
+            con.close()
+        return _scored_columns(columns, _level_weights(self._model))
+
+
+def _base_table(records: Sequence[PersonRecord]) -> Any:
+    """The records' own fields as Arrow (`unique_id` = index); `candidate_sql` adds the
+    derived columns."""
+    import pyarrow as pa
+
+    return pa.table(
+        {
+            "unique_id": pa.array(range(len(records)), pa.int64()),
+            "name_std": pa.array([r.name_std for r in records], pa.string()),
+            "name_key": pa.array([r.name_key for r in records], pa.string()),
+            "id_number": pa.array([r.id_number for r in records], pa.string()),
+            "id_valid": pa.array([r.id_valid for r in records], pa.bool_()),
+            "birth_date": pa.array([r.birth_date for r in records], pa.string()),
+            "sex": pa.array([r.sex for r in records], pa.string()),
+            "phone_std": pa.array([r.phone_std for r in records], pa.string()),
+            "house_code": pa.array([r.house_code for r in records], pa.string()),
+            "address_code": pa.array([r.address_code for r in records], pa.string()),
+        }
+    )
+
+
+def _id_key_sql(n: int, parts: tuple[tuple[int, int], ...]) -> str:
+    pieces = " || ".join(f"substr(id_number, {a + 1}, {b - a})" for a, b in parts)
+    return f"CASE WHEN length(id_number) = 18 THEN {pieces} END AS id_key{n}"
+
+
+def _prefix_sql(width: int, name: str) -> str:
+    head = f"substr(address_code, 1, {width})"
+    return (
+        f"CASE WHEN length(address_code) >= {width} AND regexp_full_match({head}, '[0-9]+') "
+        f"THEN {head} END AS {name}"
+    )
+
+
+def candidate_sql() -> list[str]:
+    """SQL (DuckDB) turning the registered `all_records_arrow` into `all_records` (with the
+    columns of `records_table`) and `person_candidates`: the same records as
+    `records.candidate_records` — every record without a valid number, plus the valid
+    ones sharing a blocking key (`records.blocking_keys`) with one of them."""
+    keys = ",\n".join(_id_key_sql(n, parts) for n, parts in enumerate(ID_KEY_PARTS, 1))
+    rules = [
+        ("name_birth", "name_key", "birth_date"),
+        ("phone", "phone_std", "''"),
+        ("name_address", "name_key", "address_code"),
+        *((f"id{n}", f"id_key{n}", "''") for n in range(1, 5)),
+        ("id5_name", "id_key5", "name_key"),
+    ]
+    union = "\nUNION ALL\n".join(
+        f"SELECT unique_id, id_valid, '{rule}' AS rule, {a} AS k1, {b} AS k2 FROM all_records "
+        f"WHERE {a} IS NOT NULL" + (f" AND {b} IS NOT NULL" if b != "''" else "")
+        for rule, a, b in rules
+    )
+    return [
+        f"""CREATE OR REPLACE TABLE all_records AS
+SELECT *, {_prefix_sql(19, "building")}, {_prefix_sql(12, "community")},
+{keys}
+FROM all_records_arrow""",
+        f"CREATE OR REPLACE TEMP TABLE record_keys AS {union}",
+        """CREATE OR REPLACE TABLE person_candidates AS
+SELECT * FROM all_records
+WHERE NOT id_valid OR unique_id IN (
+    SELECT v.unique_id FROM record_keys v
+    JOIN (SELECT DISTINCT rule, k1, k2 FROM record_keys WHERE NOT id_valid) w
+      USING (rule, k1, k2)
+    WHERE v.id_valid)
+ORDER BY unique_id""",
+    ]
+
+
+def _scored_columns(
+    columns: dict[str, list[Any]], levels: dict[str, list[tuple[str, float]]]
+) -> list[ScoredPair]:
+    """`_scored` over a predictions table's columns (name → list), all rows at once."""
+    n = len(columns.get("unique_id_l", []))
+    out: list[ScoredPair] = []
+    per_comparison = [
+        (name, by_weight, columns.get(f"mw_{name}"), columns.get(f"mw_tf_adj_{name}"))
+        for name, by_weight in levels.items()
+    ]
+    cache: dict[tuple[str, float], str] = {}
+    lefts, rights = columns["unique_id_l"], columns["unique_id_r"]
+    weights, probabilities = columns["match_weight"], columns["match_probability"]
+    for i in range(n):
+        evidence: dict[str, Evidence] = {}
+        for name, by_weight, mw, tf in per_comparison:
+            if mw is None or mw[i] is None:
+                continue
+            weight = float(mw[i])
+            label = "null"
+            if by_weight and weight != 0.0:
+                label = cache.get((name, weight), "")
+                if not label:
+                    label = min(by_weight, key=lambda lw: abs(lw[1] - weight))[0]
+                    cache[(name, weight)] = label
+            total = weight + float((tf[i] if tf is not None else None) or 0.0)
+            evidence[name] = Evidence(label, round(total, 3))
+        left, right = int(lefts[i]), int(rights[i])
+        if left > right:
+            left, right = right, left
+        out.append(ScoredPair(left, right, float(weights[i]), float(probabilities[i]), evidence))
+    return out
 
 
 def _level_weights(model: dict[str, Any]) -> dict[str, list[tuple[str, float]]]:

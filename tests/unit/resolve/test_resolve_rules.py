@@ -192,3 +192,87 @@ def test_evaluate_person_links_pairwise(
     truth = {"a": "x", "b": "x", "c": "y", "d": "y"}
     got = evaluate_person_links(links, truth)
     assert (got["precision"], got["recall"]) == (round(precision, 6), round(recall, 6))
+
+
+# -- the rare-name rule (unique_name.py) ----------------------------------------------
+
+
+def _roled(m: PersonMention, role: str) -> PersonMention:
+    from dataclasses import replace
+
+    return replace(m, role=role)
+
+
+def test_a_caller_with_only_a_name_joins_the_one_identified_person_of_that_name() -> None:
+    ms = [
+        mention("m1", "police_household_registry", name="臧长林", id_std=ID_A, house="H1"),
+        mention("m2", "incidents_110", name="臧长林", phone="13512345678"),  # an old phone
+        mention("m3", "police_household_registry", name="王芳", id_std=ID_B),
+    ]
+    linkage = link_persons(ms, FakeLinker())
+    assert linkage.cluster[0] == linkage.cluster[1] != linkage.cluster[2]
+    assert linkage.method[1] == "unique_name"
+    assert any(e.evidence.get("name") for e in linkage.edges)
+
+
+def test_same_name_different_people_stops_the_rare_name_rule() -> None:
+    ms = [
+        mention("m1", "police_household_registry", name="张伟", id_std=ID_A),
+        mention("m2", "police_household_registry", name="张伟", id_std=ID_B),
+        mention("m3", "incidents_110", name="张伟", phone="13512345678"),
+    ]
+    linkage = link_persons(ms, FakeLinker())
+    assert len(set(linkage.cluster)) == 3
+    assert linkage.method[2] == "singleton"
+
+
+def test_a_contradicting_birth_date_or_a_far_id_keeps_a_namesake_apart() -> None:
+    ms = [
+        mention("m1", "police_household_registry", name="臧长林", id_std=ID_A),
+        mention("m2", "grid_surveys", name="臧长林", birth=date(1990, 1, 1)),
+        mention("m3", "grid_surveys", name="臧长林", id_raw="110101199003070000",
+                phone="13612345678"),
+    ]  # fmt: skip
+    linkage = link_persons(ms, FakeLinker())
+    assert linkage.cluster[1] != linkage.cluster[0]
+    assert linkage.cluster[2] != linkage.cluster[0]
+
+
+def test_a_homophone_two_characters_away_is_not_the_same_name() -> None:
+    ms = [
+        mention("m1", "police_household_registry", name="王梓馨", id_std=ID_A),
+        mention("m2", "access_control", name="王子欣", house="H2"),
+    ]
+    linkage = link_persons(ms, FakeLinker())
+    assert linkage.cluster[0] != linkage.cluster[1]
+
+
+def test_roster_staff_are_not_linked_on_a_name_alone() -> None:
+    ms = [
+        mention("m1", "police_household_registry", name="臧长林", id_std=ID_A),
+        _roled(mention("m2", "grid_workers", name="臧长林", phone="13712345678"), "grid_worker"),
+    ]
+    linkage = link_persons(ms, FakeLinker())
+    assert linkage.cluster[0] != linkage.cluster[1]
+    assert linkage.method[1] == "singleton"
+
+
+def test_the_batch_golden_builder_gives_the_rows_golden_person_gives() -> None:
+    from shibei.resolve.records import record_of
+    from shibei.resolve.survivorship import GoldenBuilder
+
+    ms = [
+        mention("m1", "grid_surveys", name="王小眀", id_std=ID_A, house="H1",
+                observed=date(2025, 5, 1), phone="13812345678"),
+        mention("m2", "police_household_registry", name="王小明", id_std=ID_A, house="H0"),
+        mention("m3", "migrant_registration", name="王小明", house="H2", observed=date(2024, 1, 1)),
+        mention("m4", "grid_surveys", name="王小明", house="H3", observed=date(2025, 6, 1),
+                phone="13912345678", birth=date(1985, 1, 2)),
+        mention("m5", "migrant_registration", name="李娜", id_raw="370203198501011236"),
+        mention("m6", "access_control", name="李娜", house="H9"),
+    ]  # fmt: skip
+    records = [record_of(m) for m in ms]
+    builder = GoldenBuilder(ms, records)
+    for members in ([0, 1, 2, 3], [1], [4, 5], [2, 3], [5]):
+        expected = golden_person("P1", [ms[i] for i in members], [records[i] for i in members])
+        assert builder.row("P1", members) == expected, members
