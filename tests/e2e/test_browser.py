@@ -5,6 +5,7 @@ page. Screenshots go to build/test-artifacts/screenshots/."""
 from __future__ import annotations
 
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -166,4 +167,68 @@ def test_audit_page_for_the_district_admin(browser: Browser, server: str) -> Non
     page.wait_for_selector("#audit tbody tr")
     assert "login" in page.inner_text("#audit")
     page.screenshot(path=str(ARTIFACTS / "audit.png"), full_page=True)
+    page.close()
+
+
+def test_screenshots_render_chinese_glyphs(browser: Browser, server: str) -> None:
+    """With no CJK font every Chinese character is the same empty box: draw two different
+    characters on a canvas and require different pixels (fonts-wqy-zenhei, .ci/run)."""
+    fonts = subprocess.run(
+        ["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=False
+    )
+    assert fonts.stdout.strip(), "没有中文字体：apt-get install fonts-wqy-zenhei"
+    page = browser.new_page(locale="zh-CN")
+    page.goto(server + "/login")
+    same = page.evaluate(
+        """() => {
+          const draw = (ch) => {
+            const c = document.createElement("canvas"); c.width = 40; c.height = 40;
+            const g = c.getContext("2d"); g.font = "32px sans-serif"; g.fillText(ch, 2, 34);
+            return Array.from(g.getImageData(0, 0, 40, 40).data).join(",");
+          };
+          return draw("市") === draw("北");
+        }"""
+    )
+    assert same is False
+    page.screenshot(path=str(ARTIFACTS / "login-chinese-font.png"))
+    page.close()
+
+
+class _Trends:
+    def trends(self, within: str) -> list[tuple[str, str, int]]:
+        months = [f"{y}-{m:02d}" for y in (2024, 2025) for m in range(1, 13)]
+        rows = [("incidents", month, 10 + i % 5) for i, month in enumerate(months)]
+        rows += [("migrant_registrations", month, 3 + i % 3) for i, month in enumerate(months)]
+        rows += [("hukou_registrations", f"{y}-01", 50) for y in range(2000, 2026)]
+        return rows
+
+
+def test_dashboard_draws_trend_lines(browser: Browser, server: str, site: Site) -> None:
+    site.ctx.trends = _Trends()
+    try:
+        page = _login(browser, server, "admin")
+        page.wait_for_selector("#trends[data-ready='1']")
+        assert page.locator("#trend-monthly canvas").count() >= 1
+        assert page.locator("#trend-yearly canvas").count() >= 1
+        page.screenshot(path=str(ARTIFACTS / "dashboard-trends.png"), full_page=True)
+        page.click("#children button.drill[data-code='370203005']")
+        page.wait_for_selector("#trends[data-code='370203005'][data-ready='1']")
+        page.close()
+    finally:
+        site.ctx.trends = None
+
+
+def test_account_page_creates_an_account(browser: Browser, server: str) -> None:
+    page = _login(browser, server, "admin")
+    page.goto(server + "/accounts")
+    page.fill("#create-account input[name=username]", "browser-made")
+    page.fill("#create-account input[name=display_name]", "浏览器新建")
+    page.select_option("#create-account select[name=role]", "street_staff")
+    page.fill("#create-account input[name=unit_code]", "370203005")
+    page.fill("#create-account input[name=password]", "browser-pass-1")
+    page.click("#create-account button")
+    page.wait_for_selector("#account-message")
+    assert "已创建账号 browser-made" in page.inner_text("#account-message")
+    assert page.locator("tr[data-username='browser-made']").count() == 1
+    page.screenshot(path=str(ARTIFACTS / "accounts.png"), full_page=True)
     page.close()

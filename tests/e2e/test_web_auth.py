@@ -20,6 +20,15 @@ API_ROUTES = [
     "/api/geo/street",
     "/api/audit",
     "/api/me",
+    "/api/accounts",
+    "/api/accounts/1/tokens",
+    "/api/grid-workers",
+    "/api/divisions/370203/trends",
+    "/api/exports/divisions/370203005/persons.xlsx",
+    "/api/exports/organizations.xlsx?name=示例",
+    "/api/exports/quality.xlsx",
+    "/api/exports/audit.xlsx",
+    "/api/exports/grid-workers.xlsx",
 ]
 PAGES = [
     "/",
@@ -29,6 +38,13 @@ PAGES = [
     "/audit",
     "/export/persons.xlsx?name=张小伟",
     "/divisions/370203",
+    "/accounts",
+    "/grid-workers",
+    "/export/divisions/370203005/persons.xlsx",
+    "/export/organizations.xlsx?name=示例",
+    "/export/quality.xlsx",
+    "/export/audit.xlsx",
+    "/export/grid-workers.xlsx",
 ]
 
 
@@ -44,6 +60,20 @@ def test_anonymous_pages_redirect_to_login(site: Site, path: str) -> None:
     answer = site.client().get(path)
     assert answer.status_code == 303
     assert answer.headers["location"].startswith("/login?next=")
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/accounts", {"username": "x", "role": "district_admin", "password": "p" * 9}),
+        ("/api/accounts/1/deactivate", None),
+        ("/api/accounts/1/password", {}),
+        ("/api/accounts/1/tokens", {}),
+    ],
+)
+def test_anonymous_account_changes_get_401(site: Site, path: str, body: object) -> None:
+    answer = site.client().post(path, json=body)
+    assert answer.status_code == 401 and answer.json() == {"detail": "请先登录"}
 
 
 def test_a_bad_token_is_anonymous(site: Site) -> None:

@@ -4,6 +4,8 @@ provenance, house status, rollups that add up, and the read port's lookups."""
 from __future__ import annotations
 
 import json
+import shutil
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -355,3 +357,65 @@ def test_link_evidence_explains_both_kinds_of_link(reader: DuckDBFoundationReade
     assert evidence[0].evidence == {"name": "拼音相同", "phone": "一致"}
     assert evidence[0].right == Provenance("grid_surveys", "b1", 7)
     assert methods.count("id_number") == 3
+
+
+def test_views_and_in_memory_tables_answer_alike(lake: Path) -> None:
+    in_memory = DuckDBFoundationReader(lake)
+    views = DuckDBFoundationReader(lake, in_memory_max_bytes=0)
+    assert (in_memory.in_memory, views.in_memory) == (True, False)
+    for person_id in ("P0000000001", "P0000000002", "P0000000003"):
+        assert in_memory.person(person_id) == views.person(person_id)
+        assert in_memory.relations(person_id) == views.relations(person_id)
+        assert in_memory.link_evidence(person_id) == views.link_evidence(person_id)
+    views.close()
+    in_memory.close()
+
+
+def test_the_reader_serves_many_threads(reader: DuckDBFoundationReader) -> None:
+    expected = reader.relations("P0000000001")
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda _: reader.relations("P0000000001"), range(64)))
+    assert all(a == expected for a in answers)
+
+
+def test_trends_count_clean_rows_by_month_within_a_division(
+    lake: Path, tmp_path: Path, gazetteer: Gazetteer
+) -> None:
+    shutil.copytree(lake / "foundation", tmp_path / "foundation")
+    grid_a, grid_b = gazetteer.grids[0].code, gazetteer.grids[-1].code
+    house_a = grid_a + "0001010101"
+    clean = tmp_path / "clean"
+
+    def rows(n: int, **fields: Any) -> dict[str, Any]:
+        return {"source": "s", "batch": "b1", "row": n, "row_hash": f"h{n}", **fields}
+
+    _write(
+        clean / "migrant_registration" / "b1.parquet",
+        [
+            rows(1, house_code=house_a, registered_on=date(2024, 3, 5)),
+            rows(2, house_code=house_a, registered_on=date(2024, 3, 20)),
+            rows(3, house_code=grid_b + "0001010101", registered_on=date(2024, 4, 1)),
+            rows(4, house_code=None, registered_on=date(2024, 4, 2)),
+        ],
+    )
+    _write(
+        clean / "company_registry" / "b1.parquet",
+        [rows(1, uscc_std="U1", house_code=house_a, established_on=date(2019, 6, 1))],
+    )
+    _write(
+        clean / "company_changes" / "b1.parquet",
+        [
+            rows(1, uscc_std="U1", changed_on=date(2025, 2, 1), item="状态", after="注销"),
+            rows(2, uscc_std="U1", changed_on=date(2025, 3, 1), item="名称", after="新名"),
+        ],
+    )
+    reader = DuckDBFoundationReader(tmp_path)
+    assert reader.trends(grid_a) == [
+        ("migrant_registrations", "2024-03", 2),
+        ("org_deregistrations", "2025-02", 1),
+        ("org_registrations", "2019-06", 1),
+    ]
+    district = reader.trends("370203")
+    assert ("migrant_registrations", "2024-04", 2) in district  # grid_b and no house
+    assert reader.trends(grid_b) == [("migrant_registrations", "2024-04", 1)]
+    reader.close()

@@ -4,7 +4,7 @@ engine). PostgreSQL comes from SHIBEI_TEST_DATABASE_URL (see tests/conftest.py).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,30 +13,19 @@ from sqlalchemy import text
 from shibei.access import Role
 from shibei.access.accounts import NewAccount
 from shibei.access.audit import AuditRecord, verify_chain
-from shibei.store.sql_store import DuplicateAccount, SqlStore, sql_engine
+from shibei.store.sql_schema import metadata
+from shibei.store.sql_store import DuplicateAccount, GridWorkerEntry, SqlStore, sql_engine
 
 T0 = datetime(2025, 3, 1, 9, 0, 0, 123456)
 
 
 def _fresh(url: str) -> SqlStore:
+    """An empty store: every table the migrations create (sql_schema mirrors them, other
+    packages append theirs) and Alembic's version table dropped, then migrated."""
     store = SqlStore(sql_engine(url))
     with store.engine.begin() as c:
-        for table in (
-            "audit_head",
-            "audit_log",
-            "login_failures",
-            "api_tokens",
-            "sessions",
-            "accounts",
-            "alembic_version",
-        ):
-            c.execute(
-                text(
-                    f"DROP TABLE IF EXISTS {table} CASCADE"
-                    if store.engine.dialect.name == "postgresql"
-                    else f"DROP TABLE IF EXISTS {table}"
-                )
-            )
+        metadata.drop_all(c)
+        c.execute(text("DROP TABLE IF EXISTS alembic_version"))
     store.migrate()
     return store
 
@@ -136,3 +125,76 @@ def test_a_deleted_audit_row_is_detected(store: SqlStore) -> None:
         "第 3 条审计记录的前序哈希不符（前一条被修改或删除）",
         "审计日志应有 4 条，实际最后一条为第 3 条（末尾记录被删除或修改）",
     ]
+
+
+def _account(store: SqlStore, username: str = "u1") -> int:
+    new = NewAccount(username, "用户", Role.STREET_STAFF, "370203005")
+    return store.create_account(new, "hash", T0).id
+
+
+def test_update_account_changes_role_unit_and_ends_sessions(store: SqlStore) -> None:
+    account_id = _account(store)
+    store.create_session("s1", account_id, "c", T0, T0 + timedelta(hours=1), "ip")
+    store.update_account(account_id, role=Role.GRID_WORKER, unit_code="370203005001001")
+    account = store.account(account_id)
+    assert account is not None
+    assert (account.role, account.unit_code, account.active) == (
+        Role.GRID_WORKER,
+        "370203005001001",
+        True,
+    )
+    assert store.session("s1", T0) is None
+    store.update_account(account_id, active=False)
+    account = store.account(account_id)
+    assert account is not None and account.active is False
+
+
+def test_password_reset_and_session_removal(store: SqlStore) -> None:
+    account_id = _account(store)
+    store.create_session("s2", account_id, "c", T0, T0 + timedelta(hours=1), "ip")
+    store.set_password_hash(account_id, "new-hash")
+    store.delete_sessions_of(account_id)
+    account = store.account(account_id)
+    assert account is not None and account.password_hash == "new-hash"
+    assert store.session("s2", T0) is None
+
+
+def test_api_tokens_are_listed_and_revoked_once(store: SqlStore) -> None:
+    account_id = _account(store)
+    other_id = _account(store, "u2")
+    store.create_api_token(account_id, "对接", "h1", T0)
+    store.create_api_token(account_id, "备用", "h2", T0)
+    tokens = store.api_tokens_of(account_id)
+    assert [(t.name, t.revoked) for t in tokens] == [("对接", False), ("备用", False)]
+    assert store.revoke_api_token(other_id, tokens[0].id) is False  # not that account's
+    assert store.revoke_api_token(account_id, tokens[0].id) is True
+    assert store.revoke_api_token(account_id, tokens[0].id) is False  # already revoked
+    assert store.account_for_token("h1") is None
+    found = store.account_for_token("h2")
+    assert found is not None and found.id == account_id
+
+
+def _worker(id_number: str, grid: str, name: str) -> GridWorkerEntry:
+    return GridWorkerEntry(
+        id_number, grid, name, "M", "13900001111", "某路1号", None, date(2024, 3, 1)
+    )
+
+
+def test_grid_worker_roster_upserts_by_id_number_and_filters_by_division(
+    store: SqlStore,
+) -> None:
+    first = [
+        _worker("370203198801011230", "370203005001001", "甲"),
+        _worker("370203198801011231", "370203005002001", "乙"),
+        _worker("370203198801011232", "370203010001001", "丙"),
+    ]
+    assert store.upsert_grid_workers(first, T0, "admin") == 3
+    moved = _worker("370203198801011231", "370203005001001", "乙")
+    assert store.upsert_grid_workers([moved], T0, "admin") == 1
+    assert [(w.name, w.grid_code) for w in store.grid_workers("370203005")] == [
+        ("乙", "370203005001001"),
+        ("甲", "370203005001001"),
+    ]
+    assert [w.name for w in store.grid_workers()] == ["乙", "甲", "丙"]
+    assert store.grid_workers("370203005002") == []
+    assert store.grid_workers("370203005001001")[0].since == date(2024, 3, 1)

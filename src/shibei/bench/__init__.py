@@ -13,5 +13,10 @@ BENCHMARKS: dict[str, str] = {
     "address": "shibei.bench.address",
     "resolve": "shibei.bench.resolve",
     "web": "shibei.bench.web",
+    "scale": "shibei.bench.scale",
+    "incremental": "shibei.bench.incremental",
+    "intake": "shibei.bench.intake",
+    "risk": "shibei.bench.risk",
+    "workorders": "shibei.bench.workorders",
 }
 """Benchmark name → module holding its `run`."""

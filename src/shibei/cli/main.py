@@ -15,12 +15,14 @@ from shibei.bench import BENCHMARKS
 from shibei.cli.address import address_app
 from shibei.cli.progress import RichProgress
 from shibei.cli.web import register_web
+from shibei.cli.workorders import workorders_app
 from shibei.config import Settings
 from shibei.errors import ShibeiError
 
 app = typer.Typer(help="市北区数据底座与治理应用平台", no_args_is_help=True, add_completion=False)
 err = Console(stderr=True)
 app.add_typer(address_app, name="address")
+app.add_typer(workorders_app, name="workorders")
 register_web(app)
 
 
@@ -55,17 +57,55 @@ def build(
     data: Annotated[
         Path | None, typer.Option(help="data directory (default SHIBEI_DATA_DIR)")
     ] = None,
+    engine: Annotated[
+        str | None,
+        typer.Option(help="duckdb (default) or spark (SHIBEI_ENGINE; docs/scale.md)"),
+    ] = None,
 ) -> None:
     """Build the data foundation: ingest → standardize → resolve → foundation."""
     from shibei.bootstrap import build as run_build
 
     settings = Settings() if data is None else Settings(data_dir=data)
+    if engine is not None:
+        if engine not in ("duckdb", "spark"):
+            err.print(f"[red]未知的引擎 {engine}[/]；可选：duckdb、spark")
+            raise typer.Exit(2)
+        settings = settings.model_copy(update={"engine": engine})
     try:
         with RichProgress(err) as progress:
             report = run_build(settings, progress)
     except ShibeiError as exc:
         err.print(f"[red]{exc}[/]")
         raise typer.Exit(1) from exc
+    for line in _build_summary(report):
+        typer.echo(line)
+
+
+@app.command()
+def update(
+    delta: Annotated[Path, typer.Argument(help="a daily delta: feed files + retractions.csv")],
+    data: Annotated[
+        Path | None, typer.Option(help="data directory (default SHIBEI_DATA_DIR)")
+    ] = None,
+) -> None:
+    """Apply one daily delta to a built foundation incrementally (docs/scale.md)."""
+    from shibei.bootstrap import apply_delta
+
+    settings = Settings() if data is None else Settings(data_dir=data)
+    if not delta.is_dir():
+        err.print(f"[red]增量目录不存在：{delta}[/]")
+        raise typer.Exit(2)
+    try:
+        with RichProgress(err) as progress:
+            report = apply_delta(settings, delta, progress)
+    except ShibeiError as exc:
+        err.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from exc
+    r = report["resolve"]
+    typer.echo(
+        f"增量已应用：新导入 {report['ingest'].rows_in:,} 行，撤回 {report['retracted']:,} 行，"
+        f"人员 {r.persons:,}，合并 {r.merges}，拆分 {r.splits}"
+    )
     for line in _build_summary(report):
         typer.echo(line)
 

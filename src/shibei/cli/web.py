@@ -12,8 +12,8 @@ from rich.console import Console
 from shibei.errors import ShibeiError
 
 if TYPE_CHECKING:
+    from shibei.config import Settings
     from shibei.store.sql_store import SqlStore
-    from shibei.web.settings import WebSettings
 
 err = Console(stderr=True)
 accounts_app = typer.Typer(help="账号管理", no_args_is_help=True)
@@ -22,19 +22,16 @@ audit_app = typer.Typer(help="审计日志", no_args_is_help=True)
 DataOption = Annotated[Path | None, typer.Option(help="data directory (default SHIBEI_DATA_DIR)")]
 
 
-def _settings(data: Path | None) -> WebSettings:
-    from shibei.web.settings import WebSettings
+def _settings(data: Path | None) -> Settings:
+    from shibei.config import Settings
 
-    return WebSettings() if data is None else WebSettings(data_dir=data)
+    return Settings() if data is None else Settings(data_dir=data)
 
 
-def _store(settings: WebSettings) -> SqlStore:
-    from shibei.store.sql_store import SqlStore, sql_engine
+def _store(settings: Settings) -> SqlStore:
+    from shibei.bootstrap import operational_store
 
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    store = SqlStore(sql_engine(settings.operational_url))
-    store.migrate()
-    return store
+    return operational_store(settings)
 
 
 def serve(
@@ -47,6 +44,7 @@ def serve(
 
     from shibei.bootstrap import foundation_reader
     from shibei.gazetteer import read_gazetteer
+    from shibei.store.risk_signals import DuckDBRiskInputs
     from shibei.web.app import create_app
     from shibei.web.context import build_context
 
@@ -62,7 +60,9 @@ def serve(
         gazetteer,
         _store(settings),
         quality_dir=settings.lake_dir / "quality",
+        uploads_dir=settings.data_dir / "uploads",
         cookie_secure=settings.cookie_secure,
+        risk_inputs=DuckDBRiskInputs(settings.lake_dir),
     )
     err.print(f"市北区数据底座：http://{host}:{port}/")
     uvicorn.run(create_app(ctx), host=host, port=port, log_level="warning")
@@ -88,7 +88,8 @@ def accounts_demo(
         reader = foundation_reader(settings)
     except FileNotFoundError:
         reader = None
-    auth = Auth(_store(settings))
+    store = _store(settings)
+    auth = Auth(store)
     typer.echo("演示账号（每个角色一个）：")
     for new in demo_accounts(gazetteer, reader):
         secret = password or secrets.token_urlsafe(9)
@@ -98,6 +99,12 @@ def accounts_demo(
             typer.echo(f"  {new.username:<12} 已存在，未改密码")
             continue
         typer.echo(f"  {new.username:<12} 密码 {secret:<14} {new.display_name}")
+    history = settings.data_dir / "history" / "household_orders.jsonl"
+    if history.exists():
+        from shibei.store.household_history import import_history_file
+
+        added = import_history_file(store.engine, history)
+        typer.echo(f"户政业务历史工单（2024-2025）：新导入 {added} 件")
 
 
 @accounts_app.command("create")
@@ -137,8 +144,8 @@ def accounts_import(
 ) -> None:
     """Import accounts from Excel (用户名、姓名、角色、单位代码、人员编号、初始密码)."""
     from shibei.gazetteer import read_gazetteer
+    from shibei.web.account_admin import UnitDirectory
     from shibei.web.auth import Auth
-    from shibei.web.demo import unit_codes
     from shibei.web.imports import check_account_rows, read_account_rows
 
     settings = _settings(data)
@@ -149,7 +156,8 @@ def accounts_import(
         err.print(f"[red]{exc}[/]")
         raise typer.Exit(1) from exc
     existing = {a.username for a in store.list_accounts()}
-    checked = check_account_rows(rows, unit_codes(read_gazetteer(settings.gazetteer_dir)), existing)
+    units = UnitDirectory.from_gazetteer(read_gazetteer(settings.gazetteer_dir))
+    checked = check_account_rows(rows, units.problem, existing)
     for row, reason in checked.errors:
         typer.echo(f"  第 {row} 行：{reason}")
     if report is not None:
@@ -160,8 +168,8 @@ def accounts_import(
         )
         raise typer.Exit(1)
     auth = Auth(store)
-    for _, new, secret in checked.valid:
-        auth.create_account(new, secret)
+    for _, valid in checked.valid:
+        auth.create_account(valid.account, valid.password)
     typer.echo(f"已导入 {len(checked.valid)} 个账号，跳过 {len(checked.errors)} 行")
 
 

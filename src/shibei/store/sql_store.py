@@ -5,8 +5,9 @@ the hash-chained audit log. Schema changes go through Alembic (`migrate`)."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from datetime import datetime
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from shibei.store.sql_schema import (
     api_tokens,
     audit_head,
     audit_log,
+    grid_worker_roster,
     login_failures,
     sessions,
 )
@@ -34,6 +36,31 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 class DuplicateAccount(ShibeiError):
     """An account with this username exists."""
+
+
+@dataclass(frozen=True, slots=True)
+class ApiTokenInfo:
+    """An API token as the account page lists it (the token itself is never stored)."""
+
+    id: int
+    account_id: int
+    name: str
+    created_at: datetime
+    revoked: bool
+
+
+@dataclass(frozen=True, slots=True)
+class GridWorkerEntry:
+    """One row of the grid-worker roster (专职网格员花名册), standardized."""
+
+    id_number: str
+    grid_code: str
+    name: str
+    sex: str  # M | F
+    phone: str
+    address: str
+    address_code: str | None
+    since: date | None
 
 
 def sql_engine(url: str) -> Engine:
@@ -98,7 +125,8 @@ class SqlStore:
         config.set_main_option("script_location", str(MIGRATIONS))
         with self.engine.begin() as connection:
             config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+            # "heads": helpers add tables in parallel branches off the first revision
+            command.upgrade(config, "heads")
 
     # Accounts ---------------------------------------------------------------------------
 
@@ -144,6 +172,38 @@ class SqlStore:
                 .where(accounts.c.id == account_id)
                 .values(password_hash=password_hash)
             )
+
+    def update_account(
+        self,
+        account_id: int,
+        *,
+        display_name: str | None = None,
+        role: Role | None = None,
+        unit_code: str | None = None,
+        person_id: str | None = None,
+        active: bool | None = None,
+    ) -> None:
+        """Change the given fields; a role, unit or activity change ends the sessions."""
+        values: dict[str, Any] = {}
+        if display_name is not None:
+            values["display_name"] = display_name
+        if role is not None:
+            values["role"] = role.value
+            values["person_id"] = person_id
+        if unit_code is not None:
+            values["unit_code"] = unit_code
+        if active is not None:
+            values["active"] = active
+        if not values:
+            return
+        with self.engine.begin() as c:
+            c.execute(update(accounts).where(accounts.c.id == account_id).values(**values))
+            if set(values) - {"display_name"}:
+                c.execute(delete(sessions).where(sessions.c.account_id == account_id))
+
+    def delete_sessions_of(self, account_id: int) -> None:
+        with self.engine.begin() as c:
+            c.execute(delete(sessions).where(sessions.c.account_id == account_id))
 
     # Sessions and tokens ----------------------------------------------------------------
 
@@ -195,6 +255,32 @@ class SqlStore:
                     revoked=False,
                 )
             )
+
+    def api_tokens_of(self, account_id: int) -> list[ApiTokenInfo]:
+        query = (
+            select(api_tokens)
+            .where(api_tokens.c.account_id == account_id)
+            .order_by(api_tokens.c.id)
+        )
+        with self.engine.connect() as c:
+            rows = c.execute(query).all()
+        return [
+            ApiTokenInfo(r.id, r.account_id, r.name, r.created_at, bool(r.revoked)) for r in rows
+        ]
+
+    def revoke_api_token(self, account_id: int, token_id: int) -> bool:
+        """Revoke one token of the account; False when it has no such live token."""
+        with self.engine.begin() as c:
+            result = c.execute(
+                update(api_tokens)
+                .where(
+                    api_tokens.c.id == token_id,
+                    api_tokens.c.account_id == account_id,
+                    api_tokens.c.revoked.is_(False),
+                )
+                .values(revoked=True)
+            )
+        return bool(result.rowcount)
 
     def account_for_token(self, token_hash: str) -> Account | None:
         query = (
@@ -278,6 +364,53 @@ class SqlStore:
         with self.engine.connect() as c:
             row = c.execute(select(audit_head.c.seq, audit_head.c.hash)).one()
         return int(row.seq), str(row.hash)
+
+    # Grid-worker roster -----------------------------------------------------------------
+
+    def upsert_grid_workers(
+        self, entries: Iterable[GridWorkerEntry], now: datetime, by: str
+    ) -> int:
+        """Insert or replace roster rows by ID number, all in one transaction."""
+        rows = [
+            {
+                "id_number": e.id_number,
+                "grid_code": e.grid_code,
+                "name": e.name,
+                "sex": e.sex,
+                "phone": e.phone,
+                "address": e.address,
+                "address_code": e.address_code,
+                "since": e.since,
+                "imported_at": now,
+                "imported_by": by,
+            }
+            for e in entries
+        ]
+        if not rows:
+            return 0
+        with self.engine.begin() as c:
+            c.execute(
+                delete(grid_worker_roster).where(
+                    grid_worker_roster.c.id_number.in_([r["id_number"] for r in rows])
+                )
+            )
+            c.execute(insert(grid_worker_roster), rows)
+        return len(rows)
+
+    def grid_workers(self, within: str | None = None) -> list[GridWorkerEntry]:
+        """Roster rows whose grid code starts with `within`, by grid and name."""
+        t = grid_worker_roster
+        query = select(t).order_by(t.c.grid_code, t.c.name, t.c.id_number)
+        if within:
+            query = query.where(t.c.grid_code.startswith(within, autoescape=True))
+        with self.engine.connect() as c:
+            rows = c.execute(query).all()
+        return [
+            GridWorkerEntry(
+                r.id_number, r.grid_code, r.name, r.sex, r.phone, r.address, r.address_code, r.since
+            )
+            for r in rows
+        ]
 
     def connection(self) -> Connection:
         """A raw connection, for tests that tamper with the log on purpose."""

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from shibei.gazetteer import Gazetteer
 from shibei.gazetteer.facilities import ATTRIBUTE_LABELS, FACILITY_LABELS, FacilityKind
@@ -29,6 +30,7 @@ class World:
     organizations: list[Organization]
     events: Events
     rosters: Rosters
+    risk: dict[str, Any] = field(default_factory=dict)  # planted schemes (risk_schemes.py)
 
 
 _YES_NO = {"true": "是", "false": "否"}
@@ -140,6 +142,8 @@ def social_security(c: _Context) -> Feed:
             continue
         org = c.orgs[p.employer_id]
         first = max(org.established, date(p.birth.year + 18, 7, 1))
+        if org.distress is not None:  # planted hiring (synth/risk_schemes.py)
+            first = org.distress.hired_on.get(p.id, first)
         b.add(
             {
                 "个人编号": f"37020{int(p.id[1:]):09d}",
@@ -169,6 +173,12 @@ def housing_provident_fund(c: _Context) -> Feed:
         if p.employer_id is None or rng.random() > 0.6:
             continue
         org = c.orgs[p.employer_id]
+        base = rng.choice((3000, 4500, 6000, 8000))
+        status = "正常" if rng.random() < 0.9 else rng.choice(("封存", "欠缴"))
+        updated = datetime(2025, rng.randint(1, 12), rng.randint(1, 28))
+        if org.distress is not None and org.distress.arrears_from is not None:
+            arrears = org.distress.arrears_from + timedelta(days=updated.day)
+            status, updated = "欠缴", datetime(arrears.year, arrears.month, arrears.day, 9)
         b.add(
             {
                 "grzh": f"{int(p.id[1:]) * 7 + 100000000:012d}",
@@ -176,10 +186,10 @@ def housing_provident_fund(c: _Context) -> Feed:
                 "zjhm": p.id_number,
                 "dwmc": org.name,
                 "dwtyshxydm": org.uscc,
-                "jcjs": rng.choice((3000, 4500, 6000, 8000)),
-                "zhzt": "正常" if rng.random() < 0.9 else rng.choice(("封存", "欠缴")),
+                "jcjs": base,
+                "zhzt": status,
                 "sjhm": _phone(p),
-                "gxsj": _time(datetime(2025, rng.randint(1, 12), rng.randint(1, 28))),
+                "gxsj": _time(updated),
             },
             TruthRow(0, person_id=p.id, org_id=org.id),
             noisy={"xm": "name", "zjhm": "id_number", "sjhm": "phone"},
@@ -249,6 +259,8 @@ def company_annual_reports(c: _Context) -> Feed:
         for year in (2023, 2024):
             if o.established.year > year or rng.random() < 0.12:
                 continue  # not yet founded, or the report is missing
+            if o.distress and year > (o.distress.last_report_year or year):
+                continue  # a planted scheme stops reporting
             if o.deregistered_on is not None and o.deregistered_on.year <= year + 1:
                 continue
             staff = len(o.employee_ids)

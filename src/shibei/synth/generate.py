@@ -19,10 +19,12 @@ from shibei.progress import NullProgress, Progress
 from shibei.synth.events import build_events
 from shibei.synth.feed_files import content_sha256, write_feed
 from shibei.synth.feeds import FEED_BUILDERS, World, build_feeds
+from shibei.synth.household_history import build_household_history, write_household_history
 from shibei.synth.manifest import spec_entry, write_manifest
 from shibei.synth.noise_config import load_noise_config
 from shibei.synth.organizations import build_organizations
 from shibei.synth.population import PopulationBuilder
+from shibei.synth.risk_schemes import plant_risk_schemes, write_risk_truth
 from shibei.synth.rosters import build_rosters
 from shibei.synth.truth import write_entities, write_feed_truth
 
@@ -59,7 +61,15 @@ def build_world(
         [o.id for o in organizations if o.status == "存续"],
         scale,
     )
-    return World(gazetteer, population, organizations, events, rosters)
+    risk = plant_risk_schemes(
+        random.Random(seed + 7),
+        population,
+        list(gazetteer.houses),
+        organizations,
+        events,
+        set(smart_compound_of_house),
+    )
+    return World(gazetteer, population, organizations, events, rosters, risk)
 
 
 def generate_district(
@@ -84,6 +94,7 @@ def generate_district(
         directory.mkdir(parents=True)
     write_gazetteer(world.gazetteer, gazetteer_dir)
     write_entities(world.population, world.organizations, truth_dir)
+    write_risk_truth(world.risk, truth_dir)
     feeds: dict[str, Any] = {}
     step = progress.step("部门数据与真值", total=len(FEED_BUILDERS))
     for feed in build_feeds(world, noise, seed):
@@ -91,6 +102,13 @@ def generate_district(
         write_feed_truth(feed, truth_dir)
         feeds[feed.spec.name] = spec_entry(feed.spec, len(feed.rows), content_sha256(feed))
         step.advance()
+    progress.step("两年的户政业务工单")
+    history = build_household_history(
+        random.Random(seed + 5), world.gazetteer, world.population, scale
+    )
+    household_orders = write_household_history(
+        history, data_dir / "history" / "household_orders.jsonl"
+    )
     manifest = {
         "generator": f"shibei {__version__}",
         "scale": scale,
@@ -100,6 +118,7 @@ def generate_district(
         "history": {"first_day": "2024-01-01", "last_day": "2025-12-31"},
         "counts": _counts(world),
         "feed_rows": sum(f["rows"] for f in feeds.values()),
+        "household_orders": household_orders,
         "feeds": feeds,
         "streets": {s.name: s.code for s in world.gazetteer.streets},
     }

@@ -69,6 +69,15 @@ class StatusChange:
 
 
 @dataclass(slots=True)
+class Distress:
+    """How a planted scheme or decoy (synth/risk_schemes.py) shows in the feeds."""
+
+    hired_on: dict[str, date] = field(default_factory=dict)  # person → first insured
+    arrears_from: date | None = None  # 公积金 accounts in arrears from this day
+    last_report_year: int | None = None  # no annual report after this year
+
+
+@dataclass(slots=True)
 class Organization:
     id: str
     uscc: str
@@ -86,6 +95,7 @@ class Organization:
     deregistered_on: date | None = None
     changes: list[StatusChange] = field(default_factory=list)
     employee_ids: list[str] = field(default_factory=list)
+    distress: Distress | None = None
 
 
 def build_organizations(

@@ -15,7 +15,10 @@ from starlette.exceptions import HTTPException
 
 from shibei.web.context import WebContext, caller_of
 from shibei.web.errors import LoginRequired, WebError
-from shibei.web.routes import api, auth, pages
+from shibei.web.routes import accounts, api, auth, open311, pages
+from shibei.web.routes import household as household_routes
+from shibei.web.routes import mass_cases as mass_case_routes
+from shibei.web.routes import risk as risk_routes
 
 STATIC = Path(__file__).parent / "static"
 HTTP_MESSAGES = {
@@ -41,6 +44,15 @@ FIELD_NAMES = {
     "action": "操作",
     "account": "账号",
     "uscc": "统一社会信用代码",
+    "role": "角色",
+    "unit_code": "单位代码",
+    "display_name": "显示名称",
+    "person_id": "人员编号",
+    "account_id": "账号编号",
+    "token_id": "令牌编号",
+    "file": "文件",
+    "only_valid": "只导入正确的行",
+    "code": "区划代码",
 }
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -50,7 +62,7 @@ CSP = (
 
 
 def _is_api(request: Request) -> bool:
-    return request.url.path.startswith("/api")
+    return request.url.path.startswith(("/api", "/open311"))
 
 
 def _validation_message(exc: RequestValidationError) -> str:
@@ -116,7 +128,14 @@ def create_app(ctx: WebContext) -> FastAPI:
         return response
 
     app.include_router(api.router)
+    app.include_router(accounts.api)
+    app.include_router(accounts.pages)
     app.include_router(auth.router)
     app.include_router(pages.router)
+    app.include_router(household_routes.router)
+    app.include_router(mass_case_routes.api)
+    app.include_router(mass_case_routes.pages)
+    app.include_router(open311.router)
+    app.include_router(risk_routes.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

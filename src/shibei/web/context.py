@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,11 +13,19 @@ from fastapi import Request
 from shibei.access import Actor, PlaceIndex
 from shibei.access.accounts import Account
 from shibei.access.audit import AuditEntry
+from shibei.apps.household.service import HouseholdDesk
+from shibei.apps.mass_cases import MassCaseService
+from shibei.apps.risk import RiskInputs, RiskService
 from shibei.foundation.reader import FoundationReader
 from shibei.gazetteer import Gazetteer
+from shibei.web.account_admin import AccountAdmin, AccountAdminStore, UnitDirectory
 from shibei.web.auth import AccountStore, Auth
 from shibei.web.errors import CsrfFailed, NotAuthenticated
 from shibei.web.explorer import Explorer, Viewer
+from shibei.web.mass_cases import mass_case_service
+from shibei.web.rosters import Rosters, RosterStore, address_matcher
+from shibei.web.trends import TrendReader
+from shibei.web.uploads import UploadStore
 
 MapLevel = Literal["street", "community", "grid"]
 SESSION_COOKIE = "sb_session"
@@ -34,8 +43,8 @@ class AuditLog(Protocol):
     ) -> tuple[list[AuditEntry], int]: ...
 
 
-class OperationalStore(AccountStore, AuditLog, Protocol):
-    """Accounts, sessions and the audit log in one store (SqlStore)."""
+class OperationalStore(AccountStore, AuditLog, AccountAdminStore, RosterStore, Protocol):
+    """Accounts, sessions, the audit log and rosters in one store (SqlStore)."""
 
 
 @dataclass
@@ -48,6 +57,19 @@ class WebContext:
     quality_dir: Path | None = None
     cookie_secure: bool = False
     """Set the Secure flag on cookies even over plain http (behind a TLS proxy)."""
+    uploads: UploadStore = field(default_factory=lambda: UploadStore(_temporary_uploads()))
+    """Uploaded files (receipts, contracts): data/uploads/, outside the static root."""
+    accounts: AccountAdmin | None = None
+    rosters: Rosters | None = None
+    trends: TrendReader | None = None
+    grids: dict[str, str] = field(default_factory=dict)
+    """Grid code → name (roster imports check grid codes against it)."""
+    household: HouseholdDesk | None = None
+    """Household-registration services on the work-order engine (routes/household.py)."""
+    mass_cases: MassCaseService | None = None
+    risk: RiskService | None = None
+    """The fund-raising risk watchlist (routes/risk.py); None until a lake exists."""
+    """Mass-case intake (routes/mass_cases.py; docs/mass-cases.md)."""
     _geo_cache: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def features(self, level: MapLevel) -> list[dict[str, Any]]:
@@ -69,6 +91,11 @@ class Caller:
     @property
     def actor(self) -> Actor:
         return self.viewer.actor
+
+
+def _temporary_uploads() -> Path:
+    """Where uploads go when the caller names no directory (tests, demos)."""
+    return Path(tempfile.mkdtemp(prefix="shibei-uploads-"))
 
 
 def context_of(request: Request) -> WebContext:
@@ -119,17 +146,80 @@ def build_context(
     store: OperationalStore,
     *,
     quality_dir: Path | None = None,
+    uploads_dir: Path | None = None,
     cookie_secure: bool = False,
+    trends: TrendReader | None = None,
+    risk_inputs: RiskInputs | None = None,
 ) -> WebContext:
     """Wire the handlers around a foundation reader, a gazetteer and an operational store
     (the CLI passes the real ones, tests the fakes)."""
     places = PlaceIndex.from_gazetteer(gazetteer)
-    return WebContext(
+    ctx = WebContext(
         auth=Auth(store),
         explorer=Explorer(reader, places, store),
         audit_log=store,
         places=places,
         geojson=gazetteer.geojson,
         quality_dir=quality_dir,
+        uploads=UploadStore(uploads_dir or _temporary_uploads()),
         cookie_secure=cookie_secure,
     )
+    _attach_admin(ctx, reader, gazetteer, store, trends)
+    ctx.household = _household_desk(ctx, reader, gazetteer, store)
+    ctx.mass_cases = mass_case_service(reader, places, store)
+    ctx.risk = _risk_service(ctx, store, risk_inputs)
+    return ctx
+
+
+def _risk_service(
+    ctx: WebContext, store: OperationalStore, inputs: RiskInputs | None
+) -> RiskService | None:
+    """The risk module over the lake's histories, verifying through work orders on the
+    store's database (None without inputs)."""
+    from shibei.apps.risk import RiskService, WorkflowVerifications, mass_case_mentions
+    from shibei.store.workorders import SqlWorkOrderRepository
+    from shibei.workflow import WorkflowService
+
+    if inputs is None:
+        return None
+    engine = getattr(store, "engine", None)
+    verifications = None
+    if engine is not None:
+        workflow = WorkflowService(SqlWorkOrderRepository(engine), places=ctx.places)
+        verifications = WorkflowVerifications(workflow)
+    mass = mass_case_mentions(ctx.mass_cases.repo) if ctx.mass_cases is not None else None
+    return RiskService(inputs, ctx.places, verifications, mass_cases=mass)
+
+
+def _household_desk(
+    ctx: WebContext, reader: FoundationReader, gazetteer: Gazetteer, store: OperationalStore
+) -> HouseholdDesk | None:
+    """The household desk on the work-order tables of the store's database (None for a
+    store without one)."""
+    from shibei.apps.household.routing import Router
+    from shibei.store.workorders import SqlWorkOrderRepository
+    from shibei.workflow import WorkflowService
+
+    engine = getattr(store, "engine", None)
+    if engine is None:
+        return None
+    service = WorkflowService(SqlWorkOrderRepository(engine), places=ctx.places)
+    return HouseholdDesk(service, reader, Router.from_gazetteer(gazetteer), ctx.places, store)
+
+
+def _attach_admin(
+    ctx: WebContext,
+    reader: FoundationReader,
+    gazetteer: Gazetteer,
+    store: OperationalStore,
+    trends: TrendReader | None,
+) -> None:
+    """Account management, rosters and trends; the trends come from `trends`, or from
+    the reader when it can count them."""
+    units = UnitDirectory.from_gazetteer(gazetteer)
+    ctx.accounts = AccountAdmin(store, ctx.auth, ctx.explorer, units)
+    ctx.rosters = Rosters(ctx.explorer, store, address_matcher(gazetteer))
+    ctx.trends = (
+        trends if trends is not None else (reader if isinstance(reader, TrendReader) else None)
+    )
+    ctx.grids = {g.code: g.name for g in gazetteer.grids}

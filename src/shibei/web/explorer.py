@@ -278,7 +278,8 @@ class Explorer:
             self.audit(viewer, "person.view", person_id, "ok")
         rules = MaskRules.for_viewer(actor, person_id, unmasked=unmasked)
         summary = self._summary(viewer, p, rules)
-        hukou = self.reader.house(p.hukou_house_code) if p.hukou_house_code else None
+        houses: dict[str, HouseView | None] = {}  # looked up once per page
+        hukou = self._house(p.hukou_house_code, houses) if p.hukou_house_code else None
 
         def attr(a: Any) -> AttributeSourcePublic:
             value = a.value
@@ -302,7 +303,7 @@ class Explorer:
             sources=[attr(a) for a in p.sources],
             conflicts=[attr(a) for a in p.conflicts],
             mentions=p.mentions,
-            relations=self._relations(viewer, person_id),
+            relations=self._relations(viewer, person_id, houses),
             evidence=[
                 EvidencePublic(
                     left=_sources([e.left])[0],
@@ -317,15 +318,31 @@ class Explorer:
 
     # Relations ------------------------------------------------------------------------
 
-    def _relations(self, viewer: Viewer, entity_id: str) -> list[RelationPublic]:
+    def _house(self, code: str, cache: dict[str, HouseView | None]) -> HouseView | None:
+        if code not in cache:
+            cache[code] = self.reader.house(code)
+        return cache[code]
+
+    def _relations(
+        self,
+        viewer: Viewer,
+        entity_id: str,
+        houses: dict[str, HouseView | None] | None = None,
+    ) -> list[RelationPublic]:
         out: list[RelationPublic] = []
         relations: list[Relation] = self.reader.relations(entity_id)[:MAX_RELATIONS]
         for r in relations:
             other = r.right_id if r.left_id == entity_id else r.left_id
-            out.append(self._relation(viewer, r, other))
+            out.append(self._relation(viewer, r, other, houses))
         return out
 
-    def _relation(self, viewer: Viewer, r: Relation, other: str) -> RelationPublic:
+    def _relation(
+        self,
+        viewer: Viewer,
+        r: Relation,
+        other: str,
+        houses: dict[str, HouseView | None] | None = None,
+    ) -> RelationPublic:
         actor = viewer.actor
         kind, label, visible = "house", other, False
         if other.startswith("P"):
@@ -340,7 +357,7 @@ class Explorer:
             visible = o is not None and allowed(actor, "organization.view", self.org_resource(o))
             label = o.name if o and visible else "（无权查看）"
         else:
-            h = self.reader.house(other)
+            h = self._house(other, houses if houses is not None else {})
             visible = h is not None and allowed(actor, "house.view", self.house_resource(h))
             label = h.address if h else other
         return RelationPublic(

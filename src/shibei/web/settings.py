@@ -1,4 +1,6 @@
-"""Settings of the web platform, on top of the shared `Settings` (SHIBEI_* variables)."""
+"""Settings of the web platform. `database_url` and `cookie_secure` now live in the
+shared `Settings` (SHIBEI_DATABASE_URL, SHIBEI_COOKIE_SECURE); this name is kept for
+code that imported it."""
 
 from __future__ import annotations
 
@@ -6,12 +8,4 @@ from shibei.config import Settings
 
 
 class WebSettings(Settings):
-    database_url: str | None = None
-    """SQLAlchemy URL of the operational store; default a SQLite file data/app.db."""
-    cookie_secure: bool = False
-    """Secure flag on cookies even over plain http (set when a TLS proxy is in front);
-    over https the flag is always set."""
-
-    @property
-    def operational_url(self) -> str:
-        return self.database_url or f"sqlite:///{self.data_dir / 'app.db'}"
+    """The shared settings (no fields of its own any more)."""

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 
 from shibei.access import ROLE_LABELS
+from shibei.web import xlsx_exports
 from shibei.web.context import Caller, check_csrf, client_ip, context_of, require_caller
 from shibei.web.errors import Forbidden
 from shibei.web.explorer import PersonQuery
-from shibei.web.export import PERSON_HEADERS, person_rows, workbook_bytes
+from shibei.web.rosters import GridWorkerPublic
 from shibei.web.schemas import (
     AuditEntryPublic,
     AuditPage,
@@ -27,6 +28,7 @@ from shibei.web.schemas import (
     TokenPublic,
     UnmaskRequest,
 )
+from shibei.web.trends import TrendsPublic, division_trends
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorPublic} for code in (400, 401, 403, 404, 422, 429)
@@ -88,13 +90,7 @@ def export_persons(
     address: Text = None,
 ) -> Response:
     query = PersonQuery(name, id_number, phone, address)
-    persons = context_of(request).explorer.export_persons(caller.viewer, query)
-    body = workbook_bytes("人员查询结果", PERSON_HEADERS, person_rows(persons))
-    return Response(
-        body,
-        media_type=XLSX,
-        headers={"Content-Disposition": "attachment; filename*=UTF-8''persons.xlsx"},
-    )
+    return xlsx_exports.persons_xlsx(request, caller.viewer, query)
 
 
 @router.get("/persons/{person_id}", response_model=PersonPublic, summary="人员档案（脱敏）")
@@ -196,3 +192,88 @@ def audit(
         ],
         total=total,
     )
+
+
+# Lists as Excel (scoped, masked like their pages, audited) -----------------------------
+
+Code = Annotated[str, Path(max_length=15, pattern=r"^\d{6,15}$")]
+
+
+@router.get(
+    "/exports/divisions/{code}/persons.xlsx",
+    summary="导出街道、社区或网格的实有人口名单（Excel，脱敏）",
+    response_class=Response,
+    responses={200: {"content": {XLSX: {}}}},
+)
+def export_division_persons(code: Code, caller: CallerDep, request: Request) -> Response:
+    return xlsx_exports.division_persons_xlsx(request, caller.viewer, code)
+
+
+@router.get(
+    "/exports/organizations.xlsx",
+    summary="导出单位查询结果（Excel）",
+    response_class=Response,
+    responses={200: {"content": {XLSX: {}}}},
+)
+def export_organizations(
+    caller: CallerDep, request: Request, name: Text = None, uscc: Text = None
+) -> Response:
+    return xlsx_exports.organizations_xlsx(request, caller.viewer, name, uscc)
+
+
+@router.get(
+    "/exports/quality.xlsx",
+    summary="导出各部门数据质量报告（Excel）",
+    response_class=Response,
+    responses={200: {"content": {XLSX: {}}}},
+)
+def export_quality(caller: CallerDep, request: Request) -> Response:
+    return xlsx_exports.quality_xlsx(request, caller.viewer)
+
+
+@router.get(
+    "/exports/audit.xlsx",
+    summary="导出审计日志（Excel，区级管理员）",
+    response_class=Response,
+    responses={200: {"content": {XLSX: {}}}},
+)
+def export_audit(
+    caller: CallerDep,
+    request: Request,
+    action: Annotated[str | None, Query(max_length=64)] = None,
+    account: Annotated[str | None, Query(max_length=64)] = None,
+) -> Response:
+    return xlsx_exports.audit_xlsx(request, caller.viewer, action, account)
+
+
+@router.get("/grid-workers", response_model=list[GridWorkerPublic], summary="网格员花名册（脱敏）")
+def grid_workers(
+    caller: CallerDep,
+    request: Request,
+    within: Annotated[str | None, Query(max_length=15, pattern=r"^\d{6,15}$")] = None,
+) -> list[GridWorkerPublic]:
+    return xlsx_exports.rosters_of(request).grid_workers(caller.viewer, within)
+
+
+@router.get(
+    "/exports/grid-workers.xlsx",
+    summary="导出网格员花名册（Excel，脱敏）",
+    response_class=Response,
+    responses={200: {"content": {XLSX: {}}}},
+)
+def export_grid_workers(
+    caller: CallerDep,
+    request: Request,
+    within: Annotated[str | None, Query(max_length=15, pattern=r"^\d{6,15}$")] = None,
+) -> Response:
+    return xlsx_exports.grid_workers_xlsx(request, caller.viewer, within)
+
+
+@router.get(
+    "/divisions/{code}/trends",
+    response_model=TrendsPublic,
+    summary="人口、单位和事件的月度与年度趋势",
+)
+def trends(code: Code, caller: CallerDep, request: Request) -> TrendsPublic:
+    ctx = context_of(request)
+    return division_trends(ctx.explorer, ctx.trends, caller.viewer, code)

@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from pathlib import Path as FilePath
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Query, Request, Response
+from fastapi import APIRouter, Depends, Form, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from shibei.access import ROLE_LABELS
+from shibei.web import xlsx_exports
 from shibei.web.context import Caller, caller_of, check_csrf, context_of
 from shibei.web.errors import Forbidden, LoginRequired, NotFound
 from shibei.web.explorer import PersonQuery
-from shibei.web.export import PERSON_HEADERS, person_rows, workbook_bytes
 from shibei.web.quality import read_quality
 
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent.parent / "templates"))
+TEMPLATES = Jinja2Templates(directory=str(FilePath(__file__).parent.parent / "templates"))
 router = APIRouter(include_in_schema=False)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def page_caller(request: Request) -> Caller:
@@ -47,6 +46,9 @@ def render(
             "export": ctx.explorer.can(actor, "export"),
             "quality": ctx.explorer.may(actor, "quality.view"),
             "audit": ctx.explorer.may(actor, "audit.view"),
+            "risk": ctx.risk is not None and ctx.risk.can(actor, "risk.view"),
+            "accounts": ctx.explorer.may(actor, "account.manage"),
+            "grid_workers": ctx.explorer.can(actor, "person.search"),
         }
     return TEMPLATES.TemplateResponse(
         request,
@@ -85,7 +87,10 @@ def dashboard(caller: PageCaller, request: Request) -> Response:
         division = explorer.division(caller.viewer, code)
     except NotFound:
         division = None  # a police unit: figures per street on the map, no district total
-    return render(request, "dashboard.html", caller, home=code, division=division)
+    trends_on = context_of(request).trends is not None and division is not None
+    return render(
+        request, "dashboard.html", caller, home=code, division=division, trends_on=trends_on
+    )
 
 
 @router.get("/search", response_class=HTMLResponse)
@@ -121,13 +126,7 @@ def export_persons(
     address: Text = None,
 ) -> Response:
     query = PersonQuery(name or None, id_number or None, phone or None, address or None)
-    persons = context_of(request).explorer.export_persons(caller.viewer, query)
-    body = workbook_bytes("人员查询结果", PERSON_HEADERS, person_rows(persons))
-    return Response(
-        body,
-        media_type=XLSX,
-        headers={"Content-Disposition": "attachment; filename*=UTF-8''persons.xlsx"},
-    )
+    return xlsx_exports.persons_xlsx(request, caller.viewer, query)
 
 
 @router.get("/persons/{person_id}", response_class=HTMLResponse)
@@ -180,7 +179,10 @@ def division(code: str, caller: PageCaller, request: Request) -> HTMLResponse:
     explorer = context_of(request).explorer
     view = explorer.division(caller.viewer, code)
     residents = explorer.grid_residents(caller.viewer, code) if view.level == "grid" else []
-    return render(request, "division.html", caller, division=view, residents=residents)
+    trends_on = context_of(request).trends is not None
+    return render(
+        request, "division.html", caller, division=view, residents=residents, trends_on=trends_on
+    )
 
 
 @router.get("/audit", response_class=HTMLResponse)
@@ -218,3 +220,47 @@ def quality(caller: PageCaller, request: Request) -> HTMLResponse:
     return render(
         request, "quality.html", caller, reports=reports, reports_json=json.dumps(len(reports))
     )
+
+
+# Lists as Excel and the grid-worker roster -----------------------------------------------
+
+Code = Annotated[str, Path(max_length=15, pattern=r"^\d{6,15}$")]
+Within = Annotated[str | None, Query(max_length=15, pattern=r"^\d{6,15}$")]
+
+
+@router.get("/export/divisions/{code}/persons.xlsx")
+def export_division_persons(code: Code, caller: PageCaller, request: Request) -> Response:
+    return xlsx_exports.division_persons_xlsx(request, caller.viewer, code)
+
+
+@router.get("/export/organizations.xlsx")
+def export_organizations(
+    caller: PageCaller, request: Request, name: Text = None, uscc: Text = None
+) -> Response:
+    return xlsx_exports.organizations_xlsx(request, caller.viewer, name or None, uscc or None)
+
+
+@router.get("/export/quality.xlsx")
+def export_quality(caller: PageCaller, request: Request) -> Response:
+    return xlsx_exports.quality_xlsx(request, caller.viewer)
+
+
+@router.get("/export/audit.xlsx")
+def export_audit(
+    caller: PageCaller,
+    request: Request,
+    action: Annotated[str | None, Query(max_length=64)] = None,
+    account: Annotated[str | None, Query(max_length=64)] = None,
+) -> Response:
+    return xlsx_exports.audit_xlsx(request, caller.viewer, action, account)
+
+
+@router.get("/export/grid-workers.xlsx")
+def export_grid_workers(caller: PageCaller, request: Request, within: Within = None) -> Response:
+    return xlsx_exports.grid_workers_xlsx(request, caller.viewer, within or None)
+
+
+@router.get("/grid-workers", response_class=HTMLResponse)
+def grid_workers(caller: PageCaller, request: Request, within: Within = None) -> HTMLResponse:
+    workers = xlsx_exports.rosters_of(request).grid_workers(caller.viewer, within or None)
+    return render(request, "grid_workers.html", caller, workers=workers, within=within or "")
