@@ -4,20 +4,14 @@ page. Screenshots go to build/test-artifacts/screenshots/."""
 
 from __future__ import annotations
 
-import socket
 import subprocess
-import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page
 
-from .conftest import PASSWORD, Site
+from .conftest import ARTIFACTS, PASSWORD, Site, serving
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "build" / "test-artifacts" / "screenshots"
 ROLES = [
     "admin",
     "street",
@@ -42,40 +36,10 @@ HOME = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(site: Site) -> Iterator[str]:
-    port = _free_port()
-    config = uvicorn.Config(site.app, host="127.0.0.1", port=port, log_level="warning")
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not uv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(5)
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path: Path) -> Iterator[Browser]:
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=str(chromium_path),
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu"],
-        )
-        yield b
-        b.close()
+    with serving(site.app) as url:
+        yield url
 
 
 def _login(browser: Browser, server: str, username: str, phone: bool = False) -> Page:

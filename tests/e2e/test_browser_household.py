@@ -12,7 +12,8 @@ from pathlib import Path
 from PIL import Image
 from playwright.sync_api import Browser
 
-from .test_browser import ARTIFACTS, _login, browser, server  # noqa: F401 (the Playwright fixtures)
+from .conftest import ARTIFACTS
+from .test_browser import _login, server  # noqa: F401 (the app served over HTTP)
 
 
 def _scan(tmp_path: Path, name: str) -> Path:
@@ -33,7 +34,7 @@ def _kpi_orders(page_of: Browser, base: str) -> int:
 
 
 def test_residence_permit_end_to_end(
-    browser: Browser,  # noqa: F811
+    browser: Browser,
     server: str,  # noqa: F811
     tmp_path: Path,
 ) -> None:

@@ -6,15 +6,11 @@ real headless Chromium."""
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 from playwright.sync_api import Browser
 
@@ -23,7 +19,7 @@ from shibei.store.sql_store import SqlStore, sql_engine
 from shibei.web.app import create_app
 from shibei.web.context import build_context
 
-from .conftest import PASSWORD, Site, World, role_accounts
+from .conftest import PASSWORD, Site, World, role_accounts, serving
 
 DAY = date(2025, 7, 31)
 
@@ -196,26 +192,10 @@ def test_community_map_data_is_scoped(risk_site: Site, world: World) -> None:
     assert risk_site.client("street").get("/risk/map").status_code == 200
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def risk_server(risk_site: Site) -> Iterator[str]:
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(risk_site.app, host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(5)
+    with serving(risk_site.app) as url:
+        yield url
 
 
 def test_risk_map_and_watchlist_in_chromium(

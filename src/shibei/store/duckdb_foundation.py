@@ -77,7 +77,6 @@ def build_foundation(
     row count of each table. The old foundation is replaced only once the new one is
     complete (built in a staging directory, then renamed)."""
     progress = progress or NullProgress()
-    final = lake / "foundation"
     staging = lake / ".staging-foundation"
     if staging.exists():
         shutil.rmtree(staging)
@@ -101,18 +100,25 @@ def build_foundation(
             counts[table] = int(row[0]) if row else 0
             step.advance()
         counts |= _build_libraries(con, lake, staging / LIBRARIES_DIR)
+    publish_foundation(lake, staging)
+    return counts
+
+
+def publish_foundation(lake: Path, staging: Path) -> None:
+    """Copy the resolver's conflict and explanation tables into a built staging
+    directory, swap it in for lake/foundation/ (the old one is kept until the swap is
+    done) and rewrite the DuckDB catalog: the last step of a build on either engine."""
     for name in ("person_conflicts", "explanations", "org_conflicts"):
         source = lake / "resolve" / f"{name}.parquet"
         if source.exists():
             shutil.copyfile(source, staging / f"{name}.parquet")
-    old = lake / ".old-foundation"
+    final, old = lake / "foundation", lake / ".old-foundation"
     if final.exists():
         os.replace(final, old)
     os.replace(staging, final)
     if old.exists():
         shutil.rmtree(old)
     write_catalog(lake)
-    return counts
 
 
 def _build_libraries(con: duckdb.DuckDBPyConnection, lake: Path, directory: Path) -> dict[str, int]:

@@ -28,7 +28,7 @@ from shibei.foundation.build_sql import (
 from shibei.foundation.libraries import THEMATIC_LIBRARIES, address_records, division_records
 from shibei.gazetteer import Gazetteer
 from shibei.progress import NullProgress, Progress
-from shibei.store.duckdb_foundation import write_catalog
+from shibei.store.duckdb_foundation import publish_foundation
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -99,7 +99,6 @@ def build_foundation_spark(
     same staging-then-rename replacement; returns the row count of each table."""
     progress = progress or NullProgress()
     lake = lake.absolute()
-    final = lake / "foundation"
     staging = lake / ".staging-foundation"
     if staging.exists():
         shutil.rmtree(staging)
@@ -128,17 +127,7 @@ def build_foundation_spark(
     counts |= _build_libraries(spark, lake, staging / LIBRARIES_DIR)
     for frame in frames.values():
         frame.unpersist()
-    for name in ("person_conflicts", "explanations", "org_conflicts"):
-        source = lake / "resolve" / f"{name}.parquet"
-        if source.exists():
-            shutil.copyfile(source, staging / f"{name}.parquet")
-    old = lake / ".old-foundation"
-    if final.exists():
-        os.replace(final, old)
-    os.replace(staging, final)
-    if old.exists():
-        shutil.rmtree(old)
-    write_catalog(lake)
+    publish_foundation(lake, staging)
     return counts
 
 
