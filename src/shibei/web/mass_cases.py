@@ -1,6 +1,6 @@
 """Mass-case intake wired for the web: the service over the operational store's engine,
-the work-order engine behind the app's `CaseOrders` port (apps and workflow do not
-import each other; this layer joins them), and the case file as CSV."""
+the work-order engine behind the app's `CaseOrders` port (the app's domain stays
+testable with a fake; this layer plugs the real engine in), and the case file as CSV."""
 
 from __future__ import annotations
 
