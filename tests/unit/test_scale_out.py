@@ -6,8 +6,8 @@ from __future__ import annotations
 from shibei.bench.scale import growth_exponent
 from shibei.resolve import person_model
 from shibei.resolve.incremental import delta_reach
-from shibei.resolve.model import PersonMention
-from shibei.resolve.records import blocking_keys, collapse
+from shibei.resolve.model import PersonRecord
+from shibei.resolve.records import blocking_keys
 from shibei.store.spark.foundation import spark_statements
 from shibei.store.spark.linker import spark_settings, spark_sql
 
@@ -35,22 +35,22 @@ def test_foundation_statements_transpile_with_sorted_lists() -> None:
     assert '"row"' not in " ".join(statements.values())
 
 
-def _m(mention_id: str, **kw: object) -> PersonMention:
-    return PersonMention(mention_id, "s", **kw)  # type: ignore[arg-type]
-
-
 def test_the_reach_follows_shared_keys_and_stops_at_unrelated_people() -> None:
-    mentions = [
-        _m("a", name_std="张三", name_key="zhangsan", phone_std="13900000001"),
-        _m("b", name_std="李四", name_key="lisi", phone_std="13900000001"),  # a's phone
-        _m("c", name_std="王五", name_key="wangwu", phone_std="13900000002"),
-        _m("d", name_std="赵六", name_key="zhaoliu", phone_std="13900000003"),
+    def record(name: str, key: str, phone: str) -> PersonRecord:
+        return PersonRecord(name, key, None, False, None, None, phone, None, None)
+
+    records = [
+        record("张三", "zhangsan", "13900000001"),
+        record("李四", "lisi", "13900000001"),  # a's phone
+        record("王五", "wangwu", "13900000002"),
+        record("赵六", "zhaoliu", "13900000003"),
     ]
-    records, of = collapse(mentions)
     keys = [blocking_keys(r) for r in records]
+    names = [r.name_key for r in records]
     previous = [None, "P1", "P2", "P2"]  # c and d were one person before
-    assert delta_reach(mentions, of, keys, [None] * 4, previous, seeds=[0]) == [0, 1]
-    assert delta_reach(mentions, of, keys, [None] * 4, previous, seeds=[3]) == [2, 3]
+    none = [None] * 4
+    assert delta_reach(range(4), keys, names, none, none, previous, seeds=[0]) == [0, 1]
+    assert delta_reach(range(4), keys, names, none, none, previous, seeds=[3]) == [2, 3]
 
 
 def test_growth_exponent() -> None:

@@ -4,8 +4,10 @@ dedupe (`shibei.resolve.baseline_splink_dedupe`) on the same mentions.
 Mentions come from the generated feeds that name persons with ID, phone and address
 (`resolve_mentions.PERSON_FEEDS`); truth maps each mention to its real person. Figures:
 pairwise precision/recall/F1 and B-cubed F1 for ours and the baseline, seconds end to end
-(ours: `resolve()` reading mentions and writing lake/resolve; baseline: training + predict
-+ clustering; both with Splink and DuckDB already imported), and the speed-up.
+(ours: `resolve()` reading mentions and writing lake/resolve, golden records included;
+baseline: training + predict + clustering; both with Splink and DuckDB already imported),
+and the speed-up; `person_linkage_seconds` is ours without golden records, conflicts,
+explanations and writing (`bench.foundation.person_linkage_seconds`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ def run(scale: float, progress: Progress) -> dict[str, Any]:
     import pyarrow.parquet  # noqa: F401
     import splink  # noqa: F401
 
+    from shibei.bench.foundation import person_linkage_seconds
     from shibei.bench.resolve_mentions import person_mentions, write_person_mentions
     from shibei.config import Settings
     from shibei.resolve import baseline_splink_dedupe, evaluate_person_links, resolve
@@ -56,6 +59,10 @@ def run(scale: float, progress: Progress) -> dict[str, Any]:
         "seconds": round(ours_seconds, 2),
         "baseline_seconds": round(baseline_seconds, 2),
         "speedup_vs_baseline": round(baseline_seconds / ours_seconds, 1),
+        "person_linkage_seconds": round(person_linkage_seconds(report.seconds), 2),
+        "person_linkage_speedup_vs_baseline": round(
+            baseline_seconds / person_linkage_seconds(report.seconds), 1
+        ),
     }
     for key in ("precision", "recall", "f1", "bcubed_f1", "exact_cluster_share"):
         figures[key] = ours[key]
@@ -80,17 +87,17 @@ def train_model(scale: float = 0.01, out: Path | None = None) -> Path:
 
     from shibei.bench.resolve_mentions import person_mentions
     from shibei.config import Settings
-    from shibei.resolve.deterministic import group_by_id_number
-    from shibei.resolve.records import collapse
+    from shibei.resolve.model import records_from_arrow
+    from shibei.resolve.persons import connect_mentions, identity_records
     from shibei.resolve.splink_linker import train_person_model
 
     mentions, _ = person_mentions(_data_dir(scale, Settings().seed, NullProgress()))
-    groups = group_by_id_number(mentions)
-    records, index = collapse(mentions)
-    labels: list[str | None] = [None] * len(records)
-    for i, r in enumerate(index):
-        labels[r] = groups.label[i]
-    model = train_person_model(records, labels)
+    con = connect_mentions(mentions)
+    try:
+        records, groups = identity_records(con)
+    finally:
+        con.close()
+    model = train_person_model(records_from_arrow(records), groups["label"])
     model["trained_on"] = f"reference district, scale {scale}, seed {Settings().seed}"
     path = out or Path(__file__).parents[1] / "resolve" / "models" / "person_v1.json"
     path.write_text(json.dumps(model, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

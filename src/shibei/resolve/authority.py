@@ -14,7 +14,7 @@ SOURCE_AUTHORITY: tuple[str, ...] = (
     "migrant_registration",
     "grid_surveys",
 )
-"""Most authoritative first; any other source ranks after these, in name order."""
+"""Most authoritative first; any other source ranks after these (`person_sql.rank_sql`)."""
 
 RESIDENCE_AUTHORITY: tuple[str, ...] = (
     "grid_surveys",
@@ -38,22 +38,3 @@ SOURCE_LABELS: dict[str, str] = {
     "grid_surveys": "网格员采集",
     "access_control": "门禁",
 }
-
-
-def rank(source: str, order: tuple[str, ...] = SOURCE_AUTHORITY) -> int:
-    """0 for the most authoritative source; unknown sources after all known ones."""
-    if order is SOURCE_AUTHORITY:
-        return _SOURCE_RANKS.get(source, len(order))
-    return _RANKS.get((order, source), len(order))
-
-
-def label(source: str) -> str:
-    return SOURCE_LABELS.get(source, source)
-
-
-_RANKS: dict[tuple[tuple[str, ...], str], int] = {
-    (order, source): n
-    for order in (SOURCE_AUTHORITY, RESIDENCE_AUTHORITY)
-    for n, source in enumerate(order)
-}
-_SOURCE_RANKS: dict[str, int] = {source: n for n, source in enumerate(SOURCE_AUTHORITY)}

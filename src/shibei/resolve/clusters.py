@@ -19,6 +19,18 @@ class ConstrainedClusters:
         self._parent = list(range(size))
         self._labels: list[frozenset[str]] = [frozenset()] * size
 
+    @classmethod
+    def grouped(cls, roots: Sequence[int], labels: Sequence[str | None]) -> ConstrainedClusters:
+        """Records already joined in groups: `roots[i]` is the smallest record of i's
+        group (itself when alone) and `labels[i]` the group's ID label, if any."""
+        clusters = cls(0)
+        clusters._parent = list(roots)
+        clusters._labels = [frozenset()] * len(roots)
+        for i, label in enumerate(labels):
+            if label is not None:
+                clusters._labels[roots[i]] = frozenset((label,))
+        return clusters
+
     def find(self, i: int) -> int:
         root = i
         while self._parent[root] != root:
@@ -26,10 +38,6 @@ class ConstrainedClusters:
         while self._parent[i] != root:
             self._parent[i], i = root, self._parent[i]
         return root
-
-    def mark(self, i: int, label: str) -> None:
-        root = self.find(i)
-        self._labels[root] = self._labels[root] | {label}
 
     def union(self, a: int, b: int, *, force: bool = False) -> bool:
         """Join the components of a and b; refused (False) when both carry different

@@ -18,10 +18,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from shibei.resolve.deterministic import group_by_id_number
-from shibei.resolve.lake import read_mentions, read_table
-from shibei.resolve.model import PersonMention
-from shibei.resolve.records import blocking_keys, collapse
+from shibei.resolve.model import records_from_arrow
+from shibei.resolve.records import blocking_keys
 
 
 class _UnionFind:
@@ -41,25 +39,25 @@ class _UnionFind:
 
 
 def delta_reach(
-    mentions: Sequence[PersonMention],
     record_of_mention: Sequence[int],
     record_keys: Sequence[Sequence[tuple[str, ...]]],
+    name_keys: Sequence[str | None],
+    houses: Sequence[str | None],
     labels: Sequence[str | None],
     previous_person: Sequence[str | None],
     seeds: Sequence[int],
 ) -> list[int]:
-    """Indices of the mentions connected to `seeds` through a shared blocking key, ID
-    group or previous person (sorted)."""
-    uf = _UnionFind(len(mentions))
+    """Indices of the mentions connected to `seeds` through a shared record, blocking
+    key, name key, house, ID group or previous person (sorted). Each list has one entry
+    per mention; `record_keys` one per record (`records.blocking_keys`)."""
+    uf = _UnionFind(len(record_of_mention))
     first: dict[tuple[str, ...], int] = {}
-    for i in range(len(mentions)):
-        keys: list[tuple[str, ...]] = [("record", str(record_of_mention[i]))]
-        keys += record_keys[record_of_mention[i]]
-        m = mentions[i]
-        if m.name_key:  # the rare-name rule compares every cluster carrying a name key
-            keys.append(("name_key", m.name_key))
-        if m.house_code:  # the household rule looks at house-mates
-            keys.append(("house", m.house_code))
+    for i, rec in enumerate(record_of_mention):
+        keys: list[tuple[str, ...]] = [("record", str(rec)), *record_keys[rec]]
+        if name_keys[i]:  # the rare-name rule compares every cluster carrying a name key
+            keys.append(("name_key", name_keys[i] or ""))
+        if houses[i]:  # the household rule looks at house-mates
+            keys.append(("house", houses[i] or ""))
         if labels[i] is not None:
             keys.append(("label", labels[i] or ""))
         if previous_person[i] is not None:
@@ -69,25 +67,42 @@ def delta_reach(
             if j != i:
                 uf.union(i, j)
     roots = {uf.find(s) for s in seeds}
-    return [i for i in range(len(mentions)) if uf.find(i) in roots]
+    return [i for i in range(len(record_of_mention)) if uf.find(i) in roots]
 
 
 def reach_of_new_mentions(lake_dir: Path) -> tuple[int, int, int]:
     """(person mentions, mentions not in the last resolve run, mentions in their reach)
     for the lake as it stands (new batches ingested, not yet resolved)."""
-    persons = sorted(
-        read_mentions(lake_dir, "persons", PersonMention.from_row), key=lambda m: m.mention_id
-    )
-    previous = {
-        r["mention_id"]: r["person_id"]
-        for r in read_table(lake_dir / "resolve" / "person_links.parquet")
-    }
-    live = {m.mention_id for m in persons}
-    lost = {p for m, p in previous.items() if m not in live}
-    records, record_of_mention = collapse(persons)
-    keys = [blocking_keys(r) for r in records]
-    labels = group_by_id_number(persons).label
-    before = [previous.get(m.mention_id) for m in persons]
-    seeds = [i for i, p in enumerate(before) if p is None or p in lost]
-    reach = delta_reach(persons, record_of_mention, keys, labels, before, seeds)
-    return len(persons), sum(p is None for p in before), len(reach)
+    import duckdb
+
+    from shibei.resolve.persons import identity_records
+    from shibei.resolve.pipeline import load_person_mentions
+
+    con = duckdb.connect()
+    try:
+        load_person_mentions(con, lake_dir)
+        records, _ = identity_records(con)
+        links = lake_dir / "resolve" / "person_links.parquet"
+        con.execute(
+            "CREATE TEMP TABLE prev AS "
+            + (f"SELECT mention_id, person_id FROM read_parquet('{links}')" if links.exists()
+               else "SELECT '' AS mention_id, '' AS person_id WHERE FALSE")
+        )  # fmt: skip
+        m = (
+            con.sql(
+                """SELECT pr.rec, pr.name_key, pr.house_code, pr.label, p.person_id,
+                      p.person_id IS NULL OR p.person_id IN (
+                          SELECT person_id FROM prev
+                          WHERE mention_id NOT IN (SELECT mention_id FROM pm)) AS seed
+               FROM pr LEFT JOIN prev p USING (mention_id) ORDER BY pr.idx"""
+            )
+            .to_arrow_table()
+            .to_pydict()
+        )
+    finally:
+        con.close()
+    keys = [blocking_keys(r) for r in records_from_arrow(records)]
+    seeds = [i for i, seed in enumerate(m["seed"]) if seed]
+    reach = delta_reach(m["rec"], keys, m["name_key"], m["house_code"], m["label"],
+                        m["person_id"], seeds)  # fmt: skip
+    return len(m["rec"]), sum(p is None for p in m["person_id"]), len(reach)

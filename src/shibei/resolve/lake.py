@@ -79,10 +79,11 @@ def _type(name: str) -> Any:
 
 def write_tables(
     resolve_dir: Path,
-    tables: dict[str, list[dict[str, Any]]],
+    tables: dict[str, Any],
     extra_schemas: dict[str, list[tuple[str, str]]],
 ) -> None:
-    """Write every table as `<name>.parquet` into `resolve_dir`, replacing it whole."""
+    """Write every table (rows as dicts, or an Arrow table with at least the schema's
+    columns) as `<name>.parquet` into `resolve_dir`, replacing it whole."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -93,10 +94,14 @@ def write_tables(
     schemas = SCHEMAS | extra_schemas
     for name, rows in tables.items():
         schema = pa.schema([(c, _type(t)) for c, t in schemas[name]])
-        table = pa.table(
-            {c: pa.array([r.get(c) for r in rows], schema.field(c).type) for c in schema.names},
-            schema=schema,
-        )
+        if isinstance(rows, pa.Table):
+            table = rows.select(schema.names).cast(schema)
+        else:
+            table = pa.table(
+                {c: pa.array([r.get(c) for r in rows], schema.field(c).type)
+                 for c in schema.names},
+                schema=schema,
+            )  # fmt: skip
         pq.write_table(table, staging / f"{name}.parquet")
     old = resolve_dir.parent / ".staging" / "resolve.old"
     if old.exists():

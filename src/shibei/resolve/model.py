@@ -127,6 +127,13 @@ class PersonRecord:
     address_code: str | None
 
 
+def records_from_arrow(table: Any) -> list[PersonRecord]:
+    """The records of an Arrow table in the `Linker` port's layout, in row order."""
+    columns = table.to_pydict()
+    names = PersonRecord.__slots__
+    return [PersonRecord(*values) for values in zip(*(columns[n] for n in names), strict=True)]
+
+
 @dataclass(frozen=True, slots=True)
 class Evidence:
     """How one field compared in a pair: the comparison level and its weight (log2 Bayes

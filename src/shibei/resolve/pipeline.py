@@ -12,13 +12,20 @@ from pathlib import Path
 from typing import Any
 
 from shibei.progress import Progress
-from shibei.resolve.lake import read_mention_columns, read_table, write_tables
-from shibei.resolve.model import Evidence, PersonMention
+from shibei.resolve import person_sql
+from shibei.resolve.lake import read_mention_columns, write_tables
+from shibei.resolve.model import Evidence, ScoredPair
 from shibei.resolve.organizations import OrgMention, golden_organization, link_organizations
 from shibei.resolve.persons import MATCH_THRESHOLD, PersonLinkage, link_persons
 from shibei.resolve.ports import Linker
-from shibei.resolve.stable_ids import Assignment, ClusterKeys, LedgerEntry, anchor_of, assign_ids
-from shibei.resolve.survivorship import GOLDEN_ATTRIBUTES, GoldenBuilder, conflicts
+from shibei.resolve.stable_ids import (
+    ClusterKeys,
+    EntityEvent,
+    LedgerEntry,
+    anchor_of,
+    assign_ids_sql,
+    register_clusters,
+)
 
 
 @dataclass(slots=True)
@@ -54,6 +61,8 @@ def resolve(
     when it exists): its id ledger and links keep ids stable. `linker` defaults to the
     Splink + DuckDB engine with the shipped model.
     """
+    import duckdb
+
     if linker is None:
         from shibei.resolve.splink_linker import SplinkLinker
 
@@ -62,45 +71,60 @@ def resolve(
     report = ResolveReport(model_version=linker.model_version)
     clock = time.perf_counter()
     previous = previous if previous is not None else lake_dir / "resolve"
-    ledger = [LedgerEntry(**row) for row in read_table(previous / "id_ledger.parquet")]
+    con = duckdb.connect()
+    try:
+        progress.step("读取人员提及")
+        load_person_mentions(con, lake_dir)
+        (count,) = con.execute("SELECT count(*) FROM pm").fetchall()[0]
+        report.person_mentions = int(count)
+        report.seconds["read_persons"] = _lap(clock)
 
-    progress.step("读取人员与法人提及")
-    persons = sorted(read_mention_columns(lake_dir, "persons", PersonMention.from_columns),
-                     key=lambda m: m.mention_id)  # fmt: skip
-    orgs = sorted(read_mention_columns(lake_dir, "organizations", OrgMention.from_columns),
-                  key=lambda m: m.mention_id)  # fmt: skip
-    report.person_mentions, report.organization_mentions = len(persons), len(orgs)
-    report.seconds["read"] = round(time.perf_counter() - clock, 3)
+        clock = time.perf_counter()
+        progress.step("人员关联：身份证号确定性关联 + 概率关联", total=report.person_mentions)
+        linkage = link_persons(con, linker, threshold=threshold)
+        report.scored_pairs = linkage.scored_pairs
+        _previous(con, previous, "person_links", "person_id")
+        for sql in _PERSON_CLUSTERS_SQL:
+            con.execute(sql)
+        _, person_ledger, person_events = assign_ids_sql(con, "person", "P", at=at)
+        con.execute(
+            "CREATE OR REPLACE TABLE fin AS SELECT c.rec, c.root, c.snapshot, "
+            "i.entity_id AS person_id FROM components c JOIN ent_ids i ON i.cluster = c.root"
+        )
+        tables: dict[str, Any] = {"person_links": _person_links(con, linkage)}
+        report.seconds["link_persons"] = _lap(clock)
 
-    clock = time.perf_counter()
-    progress.step("人员关联：身份证号确定性关联 + 概率关联", total=len(persons))
-    linkage = link_persons(persons, linker, threshold=threshold)
-    report.scored_pairs = linkage.scored_pairs
-    report.seconds["link_persons"] = round(time.perf_counter() - clock, 3)
+        clock = time.perf_counter()
+        progress.step("人员主记录、冲突与关联解释")
+        tables |= _golden_tables(con, linkage)
+        report.seconds["golden_persons"] = _lap(clock)
 
-    clock = time.perf_counter()
-    progress.step("稳定编号与主记录")
-    previous_person_links = {
-        r["mention_id"]: r["person_id"] for r in read_table(previous / "person_links.parquet")
-    }
-    members = _members(linkage.cluster)
-    person_keys = [_person_keys(persons, linkage, ms) for ms in members]
-    batch_of = {m.mention_id: m.batch for m in persons}
-    people = assign_ids("person", "P", person_keys, previous_ledger=ledger,
-                        previous_links=previous_person_links, batch_of=batch_of, at=at)  # fmt: skip
-    tables = _person_tables(persons, linkage, members, people)
-    report.persons = len(members)
-    report.conflicts = len(tables["person_conflicts"])
-    for m in linkage.method:
-        report.person_methods[m] = report.person_methods.get(m, 0) + 1
-
-    progress.step("法人关联")
-    org_tables, org_assignment = _organizations(orgs, persons, linkage, people, ledger, lake_dir,
-                                                previous, at)  # fmt: skip
-    tables |= org_tables
-    report.organizations = len(tables["organizations"])
-    tables["id_ledger"] = [_ledger_row(e) for e in people.ledger + org_assignment.ledger]
-    events = people.events + org_assignment.events
+        clock = time.perf_counter()
+        progress.step("法人关联与稳定编号")
+        orgs = sorted(read_mention_columns(lake_dir, "organizations", OrgMention.from_columns),
+                      key=lambda m: m.mention_id)  # fmt: skip
+        report.organization_mentions = len(orgs)
+        rep_of_uscc = dict(con.execute(
+            "SELECT pr.uscc_std, arg_min(f.person_id, pr.mention_id) FROM pr JOIN fin f "
+            "USING (rec) WHERE pr.role = 'legal_rep' AND pr.uscc_std IS NOT NULL "
+            "GROUP BY 1").fetchall())  # fmt: skip
+        _previous(con, previous, "org_links", "org_id")
+        org_tables, org_ledger, org_events = _organizations(con, orgs, rep_of_uscc, at)
+        tables |= org_tables
+        report.persons = tables["persons"].num_rows
+        report.conflicts = tables["person_conflicts"].num_rows
+        report.organizations = len(tables["organizations"])
+        report.person_methods = dict(
+            con.execute(
+                "SELECT method, count(*) FROM person_links_out GROUP BY 1 ORDER BY 1"
+            ).fetchall()
+        )
+        report.seconds["organizations"] = _lap(clock)
+        clock = time.perf_counter()
+    finally:
+        con.close()
+    tables["id_ledger"] = [_ledger_row(e) for e in person_ledger + org_ledger]
+    events = person_events + org_events
     tables["entity_events"] = [
         {"entity_type": e.entity_type, "event": e.event, "entity_id": e.entity_id,
          "other_id": e.other_id, "batch": e.batch, "at": e.at}
@@ -109,26 +133,61 @@ def resolve(
     report.merges = sum(e.event == "merge" for e in events)
     report.splits = sum(e.event == "split" for e in events)
     write_tables(lake_dir / "resolve", tables, _GOLDEN_SCHEMAS)
-    report.seconds["golden_and_write"] = round(time.perf_counter() - clock, 3)
+    report.seconds["write"] = _lap(clock)
     return report
 
 
-def _members(cluster: Sequence[int]) -> list[list[int]]:
-    out: dict[int, list[int]] = defaultdict(list)
-    for i, c in enumerate(cluster):
-        out[c].append(i)
-    return [out[c] for c in sorted(out)]
+def _lap(since: float) -> float:
+    return round(time.perf_counter() - since, 3)
 
 
-def _person_keys(
-    mentions: Sequence[PersonMention], linkage: PersonLinkage, members: list[int]
-) -> ClusterKeys:
-    ids = sorted({linkage.id_labels[i] or "" for i in members} - {""})
-    mention_ids = tuple(mentions[i].mention_id for i in members)
-    anchor = anchor_of(ids, mention_ids)
-    first = min(members, key=lambda i: mentions[i].mention_id)
-    return ClusterKeys(anchor, frozenset(ids) | frozenset(mention_ids), mention_ids,
-                       mentions[first].batch)  # fmt: skip
+def load_person_mentions(con: Any, lake_dir: Path) -> None:
+    """Table `pm` (`person_sql.load_mentions`) from `lake/mentions/persons/**`."""
+    files = sorted(str(p) for p in (lake_dir / "mentions" / "persons").glob("**/*.parquet"))
+    if not files:
+        import pyarrow as pa
+
+        from shibei.resolve.persons import mentions_table
+
+        empty: pa.Table = mentions_table([])
+        con.register("mentions_in", empty)
+        person_sql.load_mentions(con, "mentions_in", empty.column_names)
+        return
+    relation = f"read_parquet({files!r}, union_by_name = true)"
+    present = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()]
+    person_sql.load_mentions(con, relation, present)
+
+
+def _previous(con: Any, previous: Path, links: str, entity: str) -> None:
+    """`prev_ledger` and `prev_links` of an earlier run (empty when there is none)."""
+    ledger, link_file = previous / "id_ledger.parquet", previous / f"{links}.parquet"
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE prev_ledger AS "
+        + (f"SELECT entity_type, entity_id, anchor, first_seen_batch FROM read_parquet('{ledger}')"
+           if ledger.exists() else
+           "SELECT '' AS entity_type, '' AS entity_id, '' AS anchor, '' AS first_seen_batch "
+           "WHERE FALSE")
+    )  # fmt: skip
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE prev_links AS "
+        + (f"SELECT mention_id, {entity} AS entity_id FROM read_parquet('{link_file}')"
+           if link_file.exists() else "SELECT '' AS mention_id, '' AS entity_id WHERE FALSE")
+    )  # fmt: skip
+
+
+_PERSON_CLUSTERS_SQL = (
+    """CREATE OR REPLACE TEMP TABLE ent_mentions AS
+       SELECT c.root AS cluster, pr.mention_id, pr.batch, pr.label
+       FROM pr JOIN components c USING (rec)""",
+    """CREATE OR REPLACE TEMP TABLE ent_keys AS
+       SELECT DISTINCT cluster, label AS k FROM ent_mentions WHERE label IS NOT NULL
+       UNION ALL SELECT cluster, mention_id FROM ent_mentions""",
+    # anchor: the smallest valid number (or split-off label), else the first mention
+    """CREATE OR REPLACE TEMP TABLE ent_anchor AS
+       SELECT cluster, coalesce(min(label), min(mention_id)) AS anchor,
+              arg_min(batch, mention_id) AS first_batch
+       FROM ent_mentions GROUP BY cluster""",
+)
 
 
 def _ledger_row(e: LedgerEntry) -> dict[str, Any]:
@@ -136,84 +195,95 @@ def _ledger_row(e: LedgerEntry) -> dict[str, Any]:
             "first_seen_batch": e.first_seen_batch}  # fmt: skip
 
 
-def _person_tables(
-    mentions: Sequence[PersonMention],
-    linkage: PersonLinkage,
-    members: list[list[int]],
-    people: Assignment,
-) -> dict[str, list[dict[str, Any]]]:
-    person_of = {}
-    for person_id, ms in zip(people.ids, members, strict=True):
-        for i in ms:
-            person_of[i] = person_id
-    links = [
-        {"mention_id": m.mention_id, "person_id": person_of[i], "method": linkage.method[i],
-         "match_probability": linkage.probability[i]}
-        for i, m in enumerate(mentions)
-    ]  # fmt: skip
-    golden: list[dict[str, Any]] = []
-    conflict_rows: list[dict[str, Any]] = []  # sorted below by person, attribute, source
-    seen: set[tuple[str, str, str, str, str, int]] = set()
-    builder = GoldenBuilder(mentions, linkage.records)
-    for person_id, ms in zip(people.ids, members, strict=True):
-        golden.append(builder.row(person_id, ms))
-        if len(ms) < 2:
-            continue  # one mention: nothing to conflict with
-        group = [mentions[i] for i in ms]
-        records = [linkage.records[i] for i in ms]
-        for c in conflicts(person_id, group, records):
-            key = (c.person_id, c.attribute, c.value, c.source, c.batch, c.row)
-            if key not in seen:
-                seen.add(key)
-                conflict_rows.append(dict(zip(_CONFLICT_COLUMNS, key, strict=True)))
-    # a name split off an ID number (deterministic stage) stays visible on both persons
-    for attribute, i in linkage.conflicts:
-        m = mentions[i]
-        value = m.name_std if attribute == "name" else (
-            m.birth_date.isoformat() if m.birth_date else None)  # fmt: skip
-        key = (person_of[i], attribute, value or "", m.source, m.batch, m.row)
-        if key not in seen:
-            seen.add(key)
-            conflict_rows.append(dict(zip(_CONFLICT_COLUMNS, key, strict=True)))
-    golden.sort(key=lambda r: r["person_id"])
-    conflict_rows.sort(key=lambda r: (r["person_id"], r["attribute"], r["source"], r["row"]))
-    texts: dict[tuple[tuple[str, Evidence], ...], str] = {}
+def _person_links(con: Any, linkage: PersonLinkage) -> Any:
+    """`person_links` (Arrow), kept as table `person_links_out`."""
+    import pyarrow as pa
 
-    def text(evidence: dict[str, Evidence]) -> str:
-        key = tuple(evidence.items())
-        found = texts.get(key)
-        if found is None:
-            found = texts[key] = json.dumps({k: v.to_json() for k, v in evidence.items()},
-                                            ensure_ascii=False, sort_keys=True)  # fmt: skip
-        return found
+    con.register("best_in", pa.table(_best(linkage.accepted)))
+    con.execute("CREATE OR REPLACE TEMP TABLE best AS SELECT * FROM best_in")
+    con.register("named_in", pa.table({
+        "root": pa.array(sorted({left for left, _ in linkage.joins}), pa.int64())}))  # fmt: skip
+    con.execute("CREATE OR REPLACE TEMP TABLE named AS SELECT * FROM named_in")
+    con.execute(f"CREATE OR REPLACE TABLE person_links_out AS {person_sql.links_sql()}")
+    return con.sql("SELECT * FROM person_links_out").to_arrow_table()
 
-    explanations = [
-        {"left_mention_id": e.left_mention_id, "right_mention_id": e.right_mention_id,
-         "match_weight": e.match_weight, "match_probability": e.match_probability,
-         "evidence": text(e.evidence)}
-        for e in linkage.edges
-    ]  # fmt: skip
+
+def _golden_tables(con: Any, linkage: PersonLinkage) -> dict[str, Any]:
+    """persons, person_conflicts and explanations as Arrow tables."""
+    import pyarrow as pa
+
+    tables = {
+        "persons": con.sql(person_sql.golden_sql()).to_arrow_table(),
+        "person_conflicts": con.sql(person_sql.conflicts_sql()).to_arrow_table(),
+    }
+    rep = dict(con.execute(person_sql.REPRESENTATIVES_SQL).fetchall())
+    edges = [_pair_edge(rep[p.left], rep[p.right], p.match_weight, p.match_probability,
+                        _evidence_text(p.evidence)) for p in linkage.accepted]  # fmt: skip
+    edges += _name_edges(con, rep, linkage.joins)
+    pairs = pa.table({name: pa.array([e[n] for e in edges], kind) for n, (name, kind) in
+                      enumerate((("left_mention_id", pa.string()),
+                                 ("right_mention_id", pa.string()),
+                                 ("match_weight", pa.float64()),
+                                 ("match_probability", pa.float64()),
+                                 ("evidence", pa.string())))})  # fmt: skip
+    deterministic = con.sql(person_sql.EXPLANATION_SQL).to_arrow_table().cast(pairs.schema)
+    tables["explanations"] = pa.concat_tables([deterministic, pairs])
+    return tables
+
+
+def _best(accepted: list[ScoredPair]) -> dict[str, Any]:
+    """Each record's best accepted match probability (columns `rec`, `p`)."""
+    import pyarrow as pa
+
+    best: dict[int, float] = {}
+    for p in accepted:
+        for r in (p.left, p.right):
+            best[r] = max(best.get(r, 0.0), p.match_probability)
     return {
-        "person_links": links,
-        "persons": golden,
-        "person_conflicts": conflict_rows,
-        "explanations": explanations,
+        "rec": pa.array(list(best), pa.int64()),
+        "p": pa.array(list(best.values()), pa.float64()),
     }
 
 
-_CONFLICT_COLUMNS = ("person_id", "attribute", "value", "source", "batch", "row")
+def _pair_edge(
+    left: str, right: str, weight: float | None, probability: float, evidence: str
+) -> tuple[str, str, float | None, float, str]:
+    return (*sorted((left, right)), weight, probability, evidence)  # type: ignore[return-value]
+
+
+def _evidence_text(evidence: dict[str, Evidence]) -> str:
+    return json.dumps({k: v.to_json() for k, v in evidence.items()}, ensure_ascii=False,
+                      sort_keys=True)  # fmt: skip
+
+
+def _name_edges(
+    con: Any, rep: dict[int, str], joins: list[tuple[int, int]]
+) -> list[tuple[str, str, float | None, float, str]]:
+    """One explanation per rare-name join: the leftover component's first record and the
+    identified person's first record with the same pinyin key (else its first record).
+    A component's root is its first record."""
+    if not joins:
+        return []
+    import pyarrow as pa
+
+    evidence = _evidence_text({"name": Evidence("unique among identified persons")})
+    con.register("joins_in", pa.table({
+        "leftover": pa.array([a for a, _ in joins], pa.int64()),
+        "person": pa.array([b for _, b in joins], pa.int64())}))  # fmt: skip
+    targets = con.execute("""
+        SELECT j.leftover, coalesce(min(c.rec) FILTER (WHERE r.name_key IS NOT DISTINCT FROM
+                                                       k.name_key), min(c.rec))
+        FROM joins_in j JOIN rec_info k ON k.rec = j.leftover
+        JOIN components c ON c.snapshot = j.person JOIN rec_info r ON r.rec = c.rec
+        GROUP BY j.leftover""").fetchall()
+    con.unregister("joins_in")
+    target = dict(targets)
+    return [_pair_edge(rep[a], rep[int(target[a])], None, 1.0, evidence) for a, _ in joins]
 
 
 def _organizations(
-    orgs: Sequence[OrgMention],
-    persons: Sequence[PersonMention],
-    linkage: PersonLinkage,
-    people: Assignment,
-    ledger: Sequence[LedgerEntry],
-    lake_dir: Path,
-    previous: Path,
-    at: datetime,
-) -> tuple[dict[str, list[dict[str, Any]]], Assignment]:
+    con: Any, orgs: Sequence[OrgMention], rep_of_uscc: dict[str, str], at: datetime
+) -> tuple[dict[str, list[dict[str, Any]]], list[LedgerEntry], list[EntityEvent]]:
     org_linkage = link_organizations(orgs)
     members = _members(org_linkage.cluster)
     keys = []
@@ -224,21 +294,12 @@ def _organizations(
         keys.append(ClusterKeys(anchor_of(usccs, mention_ids),
                                 frozenset(usccs) | frozenset(mention_ids), mention_ids,
                                 orgs[first].batch))  # fmt: skip
-    previous_links = {
-        r["mention_id"]: r["org_id"] for r in read_table(previous / "org_links.parquet")
-    }
-    assignment = assign_ids("organization", "O", keys, previous_ledger=ledger,
-                            previous_links=previous_links,
-                            batch_of={m.mention_id: m.batch for m in orgs}, at=at)  # fmt: skip
-    # legal representative: the person of a legal_rep mention tied to the same USCC
-    person_id_of_cluster = dict(enumerate(people.ids))
-    rep_of_uscc: dict[str, str] = {}
-    for i, m in sorted(enumerate(persons), key=lambda x: x[1].mention_id):
-        if m.role == "legal_rep" and m.uscc_std:
-            rep_of_uscc.setdefault(m.uscc_std, person_id_of_cluster[linkage.cluster[i]])
+    register_clusters(con, keys, {m.mention_id: m.batch for m in orgs})
+    ids, ledger, events = assign_ids_sql(con, "organization", "O", at=at)
+    org_ids = [entity_id for _, entity_id in ids]
     links: list[dict[str, Any]] = []
     golden: list[dict[str, Any]] = []
-    for org_id, ms in zip(assignment.ids, members, strict=True):
+    for org_id, ms in zip(org_ids, members, strict=True):
         group = [orgs[i] for i in ms]
         usccs = sorted({m.uscc_std for m in group if m.uscc_std})
         rep = next((rep_of_uscc[u] for u in usccs if u in rep_of_uscc), None)
@@ -248,7 +309,14 @@ def _organizations(
                           "method": org_linkage.method[i], "match_probability": 1.0})  # fmt: skip
     golden.sort(key=lambda r: r["org_id"])
     links.sort(key=lambda r: r["mention_id"])
-    return {"org_links": links, "organizations": golden}, assignment
+    return {"org_links": links, "organizations": golden}, ledger, events
+
+
+def _members(cluster: Sequence[int]) -> list[list[int]]:
+    out: dict[int, list[int]] = defaultdict(list)
+    for i, c in enumerate(cluster):
+        out[c].append(i)
+    return [out[c] for c in sorted(out)]
 
 
 def _golden_columns(attributes: Sequence[str], types: dict[str, str]) -> list[tuple[str, str]]:
@@ -263,7 +331,7 @@ _GOLDEN_SCHEMAS: dict[str, list[tuple[str, str]]] = {
     "persons": [
         ("person_id", "string"),
         *_golden_columns(
-            GOLDEN_ATTRIBUTES,
+            person_sql.GOLDEN_ATTRIBUTES,
             {"birth_date": "date", "phones": "list<string>", "is_migrant": "bool"},
         ),
     ],

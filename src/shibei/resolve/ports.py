@@ -7,10 +7,9 @@ imports stay inside that module), and tests use a rule-based fake.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
-from shibei.resolve.model import PersonRecord, ScoredPair
+from shibei.resolve.model import ScoredPair
 
 
 class Linker(Protocol):
@@ -23,13 +22,9 @@ class Linker(Protocol):
 
     model_version: str
 
-    def score(
-        self,
-        records: Sequence[PersonRecord],
-        *,
-        prior: float,
-        min_probability: float,
-    ) -> list[ScoredPair]:
-        """`prior` is the probability two random records match (set per run: it depends
-        on how many records there are, the rest of the model does not)."""
+    def score(self, records: Any, *, prior: float, min_probability: float) -> list[ScoredPair]:
+        """`records` is an Arrow table: `unique_id` (0, 1, … in row order) and the
+        identity tuple (`model.PersonRecord`'s fields; `model.records_from_arrow` turns it
+        into records). `prior` is the probability two random records match (set per run:
+        it depends on how many records there are, the rest of the model does not)."""
         ...

@@ -1,96 +1,11 @@
-"""Mentions → identity records (collapsing exact duplicates) and the small string rules
-both linkage stages share. Pure Python."""
+"""The small string rules both linkage stages share (edit distance, one character apart)
+and the blocking keys of identity records. Pure Python."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
-from functools import lru_cache
 
-from shibei.resolve.model import PersonMention, PersonRecord
-from shibei.standardize.id_number import check_id_number
-
-
-def record_of(mention: PersonMention) -> PersonRecord:
-    """The identity tuple of a mention. An invalid ID number still says something: its
-    cleaned form is kept (a typo is one edit away from the true number) and its birth
-    date digits are used when they form a date."""
-    valid = mention.id_number_std is not None
-    id_number = mention.id_number_std
-    id_birth: date | None = None
-    id_sex: str | None = None
-    if valid:
-        assert id_number is not None
-        id_birth = _digits_date(id_number)
-        id_sex = _id_sex(id_number)
-    elif mention.id_number_raw:
-        cleaned = check_id_number(mention.id_number_raw).value
-        id_number = cleaned or None
-        if id_number and len(id_number) == 18:
-            id_birth = _digits_date(id_number)
-            id_sex = _id_sex(id_number)
-    birth = mention.birth_date or id_birth
-    return PersonRecord(
-        name_std=mention.name_std,
-        name_key=mention.name_key,
-        id_number=id_number,
-        id_valid=valid,
-        birth_date=birth.isoformat() if birth else None,
-        sex=mention.sex or id_sex,
-        phone_std=mention.phone_std,
-        house_code=mention.house_code,
-        address_code=mention.address_code or mention.house_code,
-    )
-
-
-def _digits_date(id_number: str) -> date | None:
-    digits = id_number[6:14]
-    if not digits.isdigit():
-        return None
-    try:
-        born = date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
-    except ValueError:
-        return None
-    return born if 1880 <= born.year <= _this_year() else None
-
-
-@lru_cache(maxsize=1)
-def _this_year() -> int:
-    return date.today().year
-
-
-def _id_sex(id_number: str) -> str | None:
-    c = id_number[16:17]
-    return ("M" if int(c) % 2 else "F") if c.isdigit() else None
-
-
-def collapse(mentions: Sequence[PersonMention]) -> tuple[list[PersonRecord], list[int]]:
-    """Distinct records in sorted order, and for each mention the index of its record.
-
-    >>> m = PersonMention("a", "s", name_std="张三", name_key="zhangsan")
-    >>> records, index = collapse([m, m])
-    >>> len(records), index
-    (1, [0, 0])
-    """
-    cache: dict[tuple[object, ...], PersonRecord] = {}
-    per_mention: list[PersonRecord] = []
-    for m in mentions:
-        key = (m.name_std, m.name_key, m.id_number_std, m.id_number_raw, m.birth_date, m.sex,
-               m.phone_std, m.house_code, m.address_code)  # fmt: skip
-        record = cache.get(key)
-        if record is None:
-            record = cache[key] = record_of(m)
-        per_mention.append(record)
-    records = sorted(set(per_mention), key=_sort_key)
-    position = {r: i for i, r in enumerate(records)}
-    return records, [position[r] for r in per_mention]
-
-
-def _sort_key(r: PersonRecord) -> tuple[str, ...]:
-    # every field but id_valid is a str or None; None sorts as ""
-    return (r.id_number or "", r.name_std or "", r.name_key or "", r.birth_date or "",
-            r.sex or "", r.phone_std or "", r.house_code or "", r.address_code or "",
-            "True" if r.id_valid else "False")  # fmt: skip
+from shibei.resolve.model import PersonRecord
 
 
 def within_one_edit(a: str, b: str) -> bool:

@@ -68,16 +68,11 @@ class SplinkLinker:
         self._model = model or person_model.trained_model()
         self.model_version = str(self._model.get("version", person_model.MODEL_VERSION))
 
-    def score(
-        self,
-        records: Sequence[PersonRecord],
-        *,
-        prior: float,
-        min_probability: float,
-    ) -> list[ScoredPair]:
+    def score(self, records: Any, *, prior: float, min_probability: float) -> list[ScoredPair]:
+        import pyarrow.compute as pc
         from splink import DuckDBAPI, Linker
 
-        if sum(not r.id_valid for r in records) == 0 or len(records) < 2:
+        if records.num_rows < 2 or pc.all(records["id_valid"]).as_py():
             return []
         settings = dict(self._model["settings"])
         settings["probability_two_random_records_match"] = prior
@@ -85,7 +80,7 @@ class SplinkLinker:
         db = DuckDBAPI()
         con = db.duckdb_con
         try:
-            con.register("all_records_arrow", _base_table(records))
+            con.register("all_records_arrow", records)
             for sql in candidate_sql():
                 con.execute(sql).fetchall()
             (count,) = con.execute("SELECT count(*) FROM person_candidates").fetchall()[0]
@@ -108,27 +103,6 @@ class SplinkLinker:
         finally:
             con.close()
         return _scored_columns(columns, _level_weights(self._model))
-
-
-def _base_table(records: Sequence[PersonRecord]) -> Any:
-    """The records' own fields as Arrow (`unique_id` = index); `candidate_sql` adds the
-    derived columns."""
-    import pyarrow as pa
-
-    return pa.table(
-        {
-            "unique_id": pa.array(range(len(records)), pa.int64()),
-            "name_std": pa.array([r.name_std for r in records], pa.string()),
-            "name_key": pa.array([r.name_key for r in records], pa.string()),
-            "id_number": pa.array([r.id_number for r in records], pa.string()),
-            "id_valid": pa.array([r.id_valid for r in records], pa.bool_()),
-            "birth_date": pa.array([r.birth_date for r in records], pa.string()),
-            "sex": pa.array([r.sex for r in records], pa.string()),
-            "phone_std": pa.array([r.phone_std for r in records], pa.string()),
-            "house_code": pa.array([r.house_code for r in records], pa.string()),
-            "address_code": pa.array([r.address_code for r in records], pa.string()),
-        }
-    )
 
 
 def _id_key_sql(n: int, parts: tuple[tuple[int, int], ...]) -> str:

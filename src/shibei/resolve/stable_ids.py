@@ -12,10 +12,10 @@ gives the same ids.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,75 +64,156 @@ def assign_ids(
     batch_of: Mapping[str, str] | None = None,
     at: datetime,
 ) -> Assignment:
-    """Ids for `clusters` (in order), the new ledger and the events.
+    """Ids for `clusters` (in order), the new ledger and the events (`assign_ids_sql` on
+    an in-memory DuckDB).
 
     >>> c = ClusterKeys("370203198501011235", frozenset({"370203198501011235", "m1"}),
     ...                 ("m1",), "b1")
     >>> assign_ids("person", "P", [c], at=datetime(2026, 1, 1)).ids
     ['P0000000001']
     """
-    previous_links = previous_links or {}
-    batch_of = batch_of or {}
-    old = [e for e in previous_ledger if e.entity_type == entity_type]
-    by_anchor = {e.anchor: e for e in old}
-    issued = max((_number(e.entity_id) for e in old), default=0)
-    ids: list[str | None] = [None] * len(clusters)
-    events: list[EntityEvent] = []
-    first_seen: dict[str, str] = {e.entity_id: e.first_seen_batch for e in old}
+    import duckdb
 
-    def new_batch(c: ClusterKeys) -> str:
-        fresh = sorted(batch_of.get(m, "") for m in c.mention_ids if m not in previous_links)
-        return fresh[0] if fresh else ""
+    con = duckdb.connect()
+    try:
+        register_clusters(con, clusters, batch_of or {})
+        register_previous(con, previous_ledger, previous_links or {})
+        ids, ledger, events = assign_ids_sql(con, entity_type, prefix, at=at)
+    finally:
+        con.close()
+    by_cluster = dict(ids)
+    return Assignment([by_cluster[n] for n in range(len(clusters))], ledger, events)
 
-    # 1. continue previous entities whose anchor a cluster holds; merges
-    for n, c in enumerate(clusters):
-        continued = sorted({by_anchor[k].entity_id for k in c.keys if k in by_anchor})
-        if not continued:
-            continue
-        ids[n] = continued[0]
-        for other in continued[1:]:
-            events.append(EntityEvent(entity_type, "merge", continued[0], other, new_batch(c), at))
-    # 2. splits: a previous entity's mentions in a cluster that did not keep its id
-    owner = {i for i in ids if i is not None}
-    split_from: dict[int, str] = {}
-    for n, c in enumerate(clusters):
-        if ids[n] is not None:
-            continue
-        before = sorted({previous_links[m] for m in c.mention_ids if m in previous_links})
-        if before and before[0] in owner:
-            split_from[n] = before[0]
-    # 3. new ids in anchor order
-    for n in sorted((n for n in range(len(clusters)) if ids[n] is None),
-                    key=lambda n: clusters[n].anchor):  # fmt: skip
-        issued += 1
-        ids[n] = f"{prefix}{issued:010d}"
-        first_seen[ids[n] or ""] = clusters[n].first_batch
-        if n in split_from:
-            c = clusters[n]
-            events.append(
-                EntityEvent(entity_type, "split", split_from[n], ids[n] or "", new_batch(c), at)
-            )
-    final = [i or "" for i in ids]
+
+def register_clusters(
+    con: Any, clusters: Sequence[ClusterKeys], batch_of: Mapping[str, str]
+) -> None:
+    """`ent_anchor`, `ent_keys` and `ent_mentions` (`assign_ids_sql`) for `clusters`,
+    numbered in order."""
+    import pyarrow as pa
+
+    n, keys = range(len(clusters)), [sorted(c.keys) for c in clusters]
+    tables = {
+        "ent_anchor": {
+            "cluster": pa.array(n, pa.int64()),
+            "anchor": pa.array([c.anchor for c in clusters], pa.string()),
+            "first_batch": pa.array([c.first_batch for c in clusters], pa.string())},
+        "ent_keys": {
+            "cluster": pa.array([i for i in n for _ in keys[i]], pa.int64()),
+            "k": pa.array([k for ks in keys for k in ks], pa.string())},
+        "ent_mentions": {
+            "cluster": pa.array([i for i in n for _ in clusters[i].mention_ids], pa.int64()),
+            "mention_id": pa.array([m for c in clusters for m in c.mention_ids], pa.string()),
+            "batch": pa.array([batch_of.get(m, "") for c in clusters for m in c.mention_ids],
+                              pa.string())},
+    }  # fmt: skip
+    for name, columns in tables.items():
+        con.register(f"{name}_in", pa.table(columns))
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_in")
+        con.unregister(f"{name}_in")
+
+
+def register_previous(con: Any, ledger: Sequence[LedgerEntry], links: Mapping[str, str]) -> None:
+    """Register an earlier run's id ledger and mention → entity links as `prev_ledger`
+    and `prev_links` on a DuckDB connection."""
+    import pyarrow as pa
+
+    previous = {"prev_ledger": pa.table({
+        "entity_type": pa.array([e.entity_type for e in ledger], pa.string()),
+        "entity_id": pa.array([e.entity_id for e in ledger], pa.string()),
+        "anchor": pa.array([e.anchor for e in ledger], pa.string()),
+        "first_seen_batch": pa.array([e.first_seen_batch for e in ledger], pa.string())}),
+        "prev_links": pa.table({
+            "mention_id": pa.array(list(links), pa.string()),
+            "entity_id": pa.array(list(links.values()), pa.string())})}  # fmt: skip
+    for name, table in previous.items():
+        con.register(f"{name}_in", table)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_in")
+        con.unregister(f"{name}_in")
+
+
+def assign_ids_sql(
+    con: Any, entity_type: str, prefix: str, *, at: datetime
+) -> tuple[list[tuple[int, str]], list[LedgerEntry], list[EntityEvent]]:
+    """The id assignment on DuckDB tables: `ent_anchor(cluster, anchor, first_batch)`,
+    `ent_keys(cluster, k)` (every anchor a cluster could carry), `ent_mentions(cluster,
+    mention_id, batch)`, and the previous run's `prev_ledger` and `prev_links`
+    (`register_previous`). Returns (cluster, id) pairs, the ledger and the events."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE ent_old AS SELECT entity_id, anchor, first_seen_batch "
+        "FROM prev_ledger WHERE entity_type = ?",
+        [entity_type],
+    )
+    for sql in _ASSIGN_SQL:
+        con.execute(sql)
+    (issued,) = con.execute(
+        "SELECT coalesce(max(TRY_CAST(substr(entity_id, 2) AS BIGINT)), 0) FROM ent_old"
+    ).fetchone()
+    ids = con.execute(
+        """SELECT cluster, coalesce(k.entity_id,
+                  ? || lpad(CAST(? + n.n AS VARCHAR), 10, '0')) AS entity_id
+           FROM ent_anchor a LEFT JOIN ent_kept k USING (cluster)
+           LEFT JOIN ent_new n USING (cluster) ORDER BY cluster""",
+        [prefix, int(issued)],
+    ).fetchall()
+    con.register("ent_ids_in", _pairs_table(ids))
+    con.execute("CREATE OR REPLACE TEMP TABLE ent_ids AS SELECT * FROM ent_ids_in")
+    con.unregister("ent_ids_in")
     ledger = [
-        LedgerEntry(entity_type, entity_id, c.anchor, first_seen.get(entity_id, c.first_batch))
-        for entity_id, c in zip(final, clusters, strict=True)
+        LedgerEntry(entity_type, entity_id, anchor, first_seen)
+        for entity_id, anchor, first_seen in con.execute(
+            """SELECT i.entity_id, a.anchor, coalesce(o.first_seen_batch, a.first_batch)
+               FROM ent_anchor a JOIN ent_ids i USING (cluster)
+               LEFT JOIN ent_old o ON o.entity_id = i.entity_id ORDER BY a.cluster"""
+        ).fetchall()
     ]
-    events.sort(key=lambda e: (e.event, e.entity_id, e.other_id))
-    return Assignment(final, ledger, events)
+    events = [
+        EntityEvent(entity_type, event, kept, other, batch, at)
+        for event, kept, other, batch in con.execute(
+            """SELECT 'merge', k.entity_id, c.entity_id, coalesce(f.b, '')
+               FROM ent_cont c JOIN ent_kept k USING (cluster)
+               LEFT JOIN ent_fresh f USING (cluster) WHERE c.entity_id <> k.entity_id
+               UNION ALL
+               SELECT 'split', s.before, i.entity_id, coalesce(f.b, '')
+               FROM ent_split s JOIN ent_ids i USING (cluster)
+               LEFT JOIN ent_fresh f USING (cluster)
+               ORDER BY 1, 2, 3"""
+        ).fetchall()
+    ]
+    return [(int(c), str(i)) for c, i in ids], ledger, events
 
 
-def _number(entity_id: str) -> int:
-    digits = entity_id[1:]
-    return int(digits) if digits.isdigit() else 0
+def _pairs_table(ids: Sequence[tuple[int, str]]) -> Any:
+    import pyarrow as pa
+
+    return pa.table({"cluster": pa.array([c for c, _ in ids], pa.int64()),
+                     "entity_id": pa.array([i for _, i in ids], pa.string())})  # fmt: skip
+
+
+_ASSIGN_SQL = (
+    # 1. continue previous entities whose anchor a cluster holds; the smallest id survives
+    """CREATE OR REPLACE TEMP TABLE ent_cont AS
+       SELECT DISTINCT k.cluster, o.entity_id FROM ent_keys k JOIN ent_old o ON o.anchor = k.k""",
+    """CREATE OR REPLACE TEMP TABLE ent_kept AS
+       SELECT cluster, min(entity_id) AS entity_id FROM ent_cont GROUP BY cluster""",
+    # the batch an event is dated by: the cluster's first batch not seen before
+    """CREATE OR REPLACE TEMP TABLE ent_fresh AS
+       SELECT cluster, min(batch) AS b FROM ent_mentions
+       WHERE mention_id NOT IN (SELECT mention_id FROM prev_links) GROUP BY cluster""",
+    # 2. splits: a cluster that kept no id, holding mentions of an entity that continues
+    """CREATE OR REPLACE TEMP TABLE ent_split AS
+       SELECT cluster, before FROM (
+           SELECT m.cluster, min(p.entity_id) AS before
+           FROM ent_mentions m JOIN prev_links p USING (mention_id)
+           WHERE m.cluster NOT IN (SELECT cluster FROM ent_kept) GROUP BY m.cluster)
+       WHERE before IN (SELECT entity_id FROM ent_kept)""",
+    # 3. new ids after the largest issued, in anchor order
+    """CREATE OR REPLACE TEMP TABLE ent_new AS
+       SELECT cluster, row_number() OVER (ORDER BY anchor) AS n FROM ent_anchor
+       WHERE cluster NOT IN (SELECT cluster FROM ent_kept)""",
+)
 
 
 def anchor_of(valid_keys: Sequence[str], mention_ids: Sequence[str]) -> str:
     """The smallest valid key, else the earliest (smallest) mention id."""
     return min(valid_keys) if valid_keys else min(mention_ids)
-
-
-def index_by_entity(ids: Sequence[str]) -> dict[str, list[int]]:
-    out: dict[str, list[int]] = defaultdict(list)
-    for n, i in enumerate(ids):
-        out[i].append(n)
-    return out

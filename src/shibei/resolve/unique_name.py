@@ -39,15 +39,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from shibei.resolve.model import PersonRecord
 from shibei.resolve.records import one_character_apart, within_one_edit
 
 MIN_NAME_LENGTH = 2
 
 
 @dataclass(slots=True)
-class _Summary:
+class Summary:
     hukou_houses: set[str] = field(default_factory=set)
     residences: set[str] = field(default_factory=set)
     name_keys: set[str] = field(default_factory=set)
@@ -59,48 +59,32 @@ class _Summary:
     invalid_ids: set[str] = field(default_factory=set)
 
 
+def summaries(columns: dict[str, list[Any]]) -> dict[int, Summary]:
+    """`Summary` per root from the columns of `person_sql.summaries_sql`'s table."""
+    fields = Summary.__slots__
+    empty: list[str] = []
+    return {
+        int(root): Summary(*(set(v or empty) for v in values))
+        for root, *values in zip(columns["root"], *(columns[f] for f in fields), strict=True)
+    }
+
+
 def unique_name_joins(
-    records: Sequence[PersonRecord],
-    roots: Sequence[int],
-    labelled: Sequence[bool],
-    eligible: Sequence[bool] | None = None,
-    kinds: Sequence[str] | None = None,
+    summary: dict[int, Summary], labelled: set[int], allowed: set[int]
 ) -> list[tuple[int, int]]:
-    """(leftover root, identified root) pairs to join. `roots[r]` is the component of
-    record r, `labelled[root]` says whether that component holds a valid ID number;
-    a leftover component joins only if one of its records is `eligible` (default: all).
-    `kinds[r]` says what record r's house is: "hukou" (a household registry address),
-    "residence" (where the person was seen living) or "" (other); it feeds the household
-    rule (`_household_choice`)."""
-    summary: dict[int, _Summary] = defaultdict(_Summary)
-    allowed: set[int] = set()
-    for r, rec in enumerate(records):
-        if eligible is None or eligible[r]:
-            allowed.add(roots[r])
-        s = summary[roots[r]]
-        if kinds is not None and rec.house_code:
-            if kinds[r] == "hukou":
-                s.hukou_houses.add(rec.house_code)
-            elif kinds[r] == "residence":
-                s.residences.add(rec.house_code)
-        if rec.name_key:
-            s.name_keys.add(rec.name_key)
-        if rec.name_std:
-            s.names.add(rec.name_std)
-        if rec.birth_date:
-            s.births.add(rec.birth_date)
-        if rec.sex:
-            s.sexes.add(rec.sex)
-        if rec.phone_std:
-            s.phones.add(rec.phone_std)
-        if rec.id_number:
-            (s.valid_ids if rec.id_valid else s.invalid_ids).add(rec.id_number)
+    """(leftover root, identified root) pairs to join. `summary` maps a component's root
+    to what its records say; `labelled` are the roots holding a valid ID number; a
+    leftover joins only when it is in `allowed` (one of its records is not a staff roster
+    entry). `summary` must hold every component the decisions look at
+    (`person_sql.summaries_sql` selects them): the leftovers, every component carrying
+    their name keys, the identified owners of their phones and the hukou house-mates of
+    the identified persons carrying their names."""
     identified_by_key: dict[str, list[int]] = defaultdict(list)
     leftover_by_key: dict[str, list[int]] = defaultdict(list)
     phone_owners: dict[str, set[int]] = defaultdict(set)
     hukou_index: dict[str, set[int]] = defaultdict(set)
     for root, s in summary.items():
-        if labelled[root]:
+        if root in labelled:
             for house in s.hukou_houses:
                 hukou_index[house].add(root)
             for key in s.name_keys:
@@ -113,7 +97,7 @@ def unique_name_joins(
     joins: list[tuple[int, int]] = []
     for root in sorted(summary):
         s = summary[root]
-        if labelled[root] or root not in allowed or len(s.name_keys) != 1:
+        if root in labelled or root not in allowed or len(s.name_keys) != 1:
             continue
         (key,) = s.name_keys
         if min((len(n) for n in s.names), default=0) < MIN_NAME_LENGTH:
@@ -137,9 +121,9 @@ def unique_name_joins(
 
 
 def _household_choice(
-    s: _Summary,
+    s: Summary,
     candidates: Sequence[int],
-    summary: dict[int, _Summary],
+    summary: dict[int, Summary],
     hukou_index: dict[str, set[int]],
 ) -> int | None:
     """The household rule, for a common name: of the identified persons carrying it, the
@@ -157,7 +141,7 @@ def _household_choice(
     return supported[0] if len(supported) == 1 else None
 
 
-def _agrees(s: _Summary, person: _Summary) -> bool:
+def _agrees(s: Summary, person: Summary) -> bool:
     if s.residences and person.residences and not s.residences & person.residences:
         return False  # seen living elsewhere than where the person is known to live
     if not all(any(_near(n, m) for m in person.names) for n in s.names):

@@ -20,6 +20,7 @@ Division names are believed only where they are divisions: 辽宁路, 南京路,
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -110,10 +111,11 @@ def prepare_address_text(text: str) -> str:
         norm = "".join(
             "号" if c == "#" and i > 0 and norm[i - 1].isdigit() else c for i, c in enumerate(norm)
         )
-    return norm.translate(_ASCII_UPPER)
+    return norm.translate(_ASCII_UPPER) if _ASCII_LOWER.search(norm) else norm
 
 
 _ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_ASCII_LOWER = re.compile("[a-z]")
 
 
 def parse_address(text: str, *, infer: bool = False) -> ParsedAddress:

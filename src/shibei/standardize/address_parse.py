@@ -80,11 +80,13 @@ _SUBPOI_TAIL = re.compile(
 _ROAD_JOIN = frozenset("与跟交")
 _SEPARATORS = frozenset(" ,.;:()[]/\\_-+*'\"&|!?<>{}=~^`@$%")
 _DROP_SEPARATORS = str.maketrans(dict.fromkeys(_SEPARATORS))
+_ANY_SEPARATOR = re.compile("[" + re.escape("".join(sorted(_SEPARATORS))) + "]")
 _TOKEN = re.compile(
     r"(?P<num>[A-Z]?[0-9]+[A-Z]?(?:-[A-Z]?[0-9]+[A-Z]?)*|[A-Z](?=号楼|栋|幢|座|单元|楼|层|室|区))"
     r"(?P<unit>号楼|号院|号|栋|幢|座|单元|层|楼|室|户|房|弄|巷|区|期|排|组|门)?"
     r"|(?P<sep>[\s,.;:()\[\]/\\_\-+*'\"&|!?<>{}=~^`@$%]+)"
-    r"|(?P<word>(?:[^\sA-Z0-9,.;:()\[\]/\\_\-+*'\"&|!?<>{}=~^`@$%]"
+    # (the inner + lets a run of letters go in one step, not one loop per character)
+    r"|(?P<word>(?:[^\sA-Z0-9,.;:()\[\]/\\_\-+*'\"&|!?<>{}=~^`@$%]+"
     r"|[A-Z](?![0-9]|号楼|栋|幢|座|单元|楼|层|室|区))+)"
 )
 _DIGITS = re.compile(r"[0-9]+")
@@ -330,10 +332,11 @@ def _add_division(state: _State, start: int, end: int, entry: NameEntry) -> None
 
 def _parse_rest(state: _State, pos: int) -> None:
     # separators only part tokens: the number parser looks at the next real token
-    tokens = [m for m in _TOKEN.finditer(state.text, pos) if m.group("sep") is None]
+    # (`lastgroup` is "num" or "unit" for a number, "sep" or "word" otherwise)
+    tokens = [m for m in _TOKEN.finditer(state.text, pos) if m.lastgroup != "sep"]
     last = len(tokens) - 1
     for i, m in enumerate(tokens):
-        if m.group("num") is None:
+        if m.lastgroup == "word":
             _parse_word(state, m.start(), m.end())
         else:
             _parse_number(state, m, tokens[i + 1] if i < last else None, i == last)
@@ -345,6 +348,12 @@ def _kind(m: re.Match[str]) -> str:
     return "sep" if m.group("sep") is not None else "word"
 
 
+# what, once seen, stops a word being read as a town, devzone or community
+_BEFORE_TOWN = frozenset({"road", "poi", "community", "town", "roadno"})
+_BEFORE_DEVZONE = frozenset({"road", "poi", "devzone", "roadno"})
+_BEFORE_COMMUNITY = frozenset({"community", "poi", "roadno"})
+
+
 def _parse_word(state: _State, start: int, end: int) -> None:
     s, seen = state.text, state.seen
     p = start
@@ -353,17 +362,17 @@ def _parse_word(state: _State, start: int, end: int) -> None:
             state.add("assist", p, m.end())
             p = m.end()
             continue
-        if not seen & {"road", "poi", "community", "town", "roadno"}:
+        if seen.isdisjoint(_BEFORE_TOWN):
             town_end = _match_town(state, p, end)
             if town_end:
                 p = town_end
                 continue
-        if not seen & {"road", "poi", "devzone", "roadno"} and (m := _DEVZONE.match(s, p, end)):
+        if seen.isdisjoint(_BEFORE_DEVZONE) and (m := _DEVZONE.match(s, p, end)):
             state.add("devzone", p, m.end())
             p = m.end()
             continue
         if (
-            not seen & {"community", "poi", "roadno"}
+            seen.isdisjoint(_BEFORE_COMMUNITY)
             and (m := _COMMUNITY.match(s, p, end) or _VILLAGE.match(s, p, end))
             and not s[p : m.end()].endswith("新村")  # 新村 is a compound
         ):
@@ -479,16 +488,20 @@ def _number_value(part: str) -> str | int:
 def _parse_number(
     state: _State, m: re.Match[str], nxt: re.Match[str] | None, is_last: bool
 ) -> None:
-    unit = m.group("unit")
-    num = m.group("num")
-    p = m.start("num")
-    if "-" not in num:
-        parts = [(p, p + len(num))]
-    else:
-        parts = []
-        for chunk in num.split("-"):
-            parts.append((p, p + len(chunk)))
-            p += len(chunk) + 1
+    num, unit = m.group("num", "unit")
+    p = m.start()  # where num starts
+    if "-" not in num:  # one number: its element runs to the unit's end
+        label = _number_labels(state, unit, 1, nxt, is_last, num)[0]
+        if label is None:
+            return
+        if "F" in num and "floorno" not in state.seen and _FLOOR_F.fullmatch(num):
+            label = "floorno"  # F3, 3F: a floor
+        state.add(label, p, m.end(), int(num) if num.isdigit() else _number_value(num))
+        return
+    parts = []
+    for chunk in num.split("-"):
+        parts.append((p, p + len(chunk)))
+        p += len(chunk) + 1
     labels = _number_labels(state, unit, len(parts), nxt, is_last, num)
     text = state.text
     for (start, stop), label in zip(parts, labels, strict=False):
@@ -588,9 +601,11 @@ def _before(seen: set[str], target: str, n: int) -> list[str | None]:
 def _confidence(state: _State) -> float:
     if not state.elements:
         return 0.0
-    covered = sum(e[4] - e[3] for e in state.elements if e[0] not in ("poi", "subpoi"))
-    covered += sum((e[4] - e[3]) // 2 for e in state.elements if e[0] in ("poi", "subpoi"))
-    letters = len(state.text.translate(_DROP_SEPARATORS))
+    covered = 0
+    for label, _, _, start, end in state.elements:
+        covered += (end - start) // 2 if label in ("poi", "subpoi") else end - start
+    text = state.text
+    letters = len(text.translate(_DROP_SEPARATORS)) if _ANY_SEPARATOR.search(text) else len(text)
     score = 0.3 + 0.7 * min(1.0, covered / max(letters, 1))
     if state.ambiguous:
         score -= 0.2

@@ -52,6 +52,9 @@ class _CharMap(dict[int, str]):
 
 
 _CHARS = _CharMap()
+# Text of only these characters `_CHARS` leaves as it is (NFKC keeps printable ASCII and
+# the CJK Unified Ideographs block; of them _EXTRA maps only ~): no need to translate.
+_UNCHANGED = re.compile(r"[ -}\u4e00-\u9fff]*")
 
 _NUMERAL = "零〇○一二两三四五六七八九十百千幺"
 # A numeral run before a numbering suffix.
@@ -130,7 +133,7 @@ def normalize_text(text: str) -> str:
     if not text:
         return ""
     simplified = to_simplified(text)
-    out = simplified.translate(_CHARS)
+    out = simplified if _UNCHANGED.fullmatch(simplified) else simplified.translate(_CHARS)
     if "  " in out:
         out = _SPACES.sub(" ", out)
     out = out.strip()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from typing import Any
 
-from shibei.resolve.model import Evidence, PersonRecord, ScoredPair
+from shibei.resolve.model import Evidence, ScoredPair, records_from_arrow
 
 
 class FakeLinker:
@@ -16,10 +16,9 @@ class FakeLinker:
     def __init__(self) -> None:
         self.calls = 0
 
-    def score(
-        self, records: Sequence[PersonRecord], *, prior: float, min_probability: float
-    ) -> list[ScoredPair]:
+    def score(self, table: Any, *, prior: float, min_probability: float) -> list[ScoredPair]:
         self.calls += 1
+        records = records_from_arrow(table)
         out = []
         for i, a in enumerate(records):
             for j in range(i + 1, len(records)):

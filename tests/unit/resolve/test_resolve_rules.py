@@ -1,17 +1,22 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
+from typing import Any
 
 import pytest
 
+from shibei.bench.resolve_mentions import write_person_mentions
+from shibei.progress import NullProgress
+from shibei.resolve import resolve
 from shibei.resolve.clusters import ConstrainedClusters, accept_pairs
-from shibei.resolve.deterministic import group_by_id_number
 from shibei.resolve.evaluation import evaluate_person_links
+from shibei.resolve.lake import read_table
 from shibei.resolve.model import PersonMention, ScoredPair
-from shibei.resolve.persons import link_persons
-from shibei.resolve.records import ID_KEY_PARTS, collapse, id_blocking_keys, within_one_edit
+from shibei.resolve.persons import connect_mentions, identity_records
+from shibei.resolve.records import ID_KEY_PARTS, id_blocking_keys, within_one_edit
 from shibei.resolve.stable_ids import ClusterKeys, LedgerEntry, assign_ids
-from shibei.resolve.survivorship import conflicts, golden_person
 from shibei.standardize.name import normalize_person_name, person_name_key
 
 from .fakes import FakeLinker
@@ -38,6 +43,32 @@ def mention(
         id_number_raw=id_raw or id_std, id_number_std=id_std, birth_date=birth,
         phone_std=phone, house_code=house, observed_on=observed,
     )  # fmt: skip
+
+
+@dataclass
+class Resolved:
+    """What `resolve()` wrote for mentions m1, m2, … (links in mention order)."""
+
+    tables: dict[str, list[dict[str, Any]]]
+
+    @property
+    def cluster(self) -> list[str]:
+        return [r["person_id"] for r in self.tables["person_links"]]
+
+    @property
+    def method(self) -> list[str]:
+        return [r["method"] for r in self.tables["person_links"]]
+
+    def person(self, person_id: str) -> dict[str, Any]:
+        return next(r for r in self.tables["persons"] if r["person_id"] == person_id)
+
+
+def run(tmp_path: Path, ms: list[PersonMention]) -> Resolved:
+    lake = tmp_path / "lake"
+    write_person_mentions(ms, lake)
+    resolve(lake, NullProgress(), linker=FakeLinker(), at=datetime(2026, 1, 1))
+    names = ("person_links", "persons", "person_conflicts", "explanations")
+    return Resolved({n: read_table(lake / "resolve" / f"{n}.parquet") for n in names})
 
 
 @pytest.mark.parametrize(
@@ -69,53 +100,64 @@ def test_id_blocking_keys_survive_every_single_typo_and_swap() -> None:
     assert len(ID_KEY_PARTS) == 5
 
 
-def test_collapse_maps_identical_mentions_to_one_record() -> None:
+def test_identical_mentions_collapse_into_one_record() -> None:
     ms = [mention("m1", phone="13812345678"), mention("m2", phone="13812345678"), mention("m3")]
-    records, index = collapse(ms)
-    assert len(records) == 2
-    assert index[0] == index[1] != index[2]
+    con = connect_mentions(ms)
+    records, _ = identity_records(con)
+    rec = [r for (r,) in con.execute("SELECT rec FROM pr ORDER BY mention_id").fetchall()]
+    con.close()
+    assert records.num_rows == 2
+    assert rec[0] == rec[1] != rec[2]
 
 
-def test_homophone_under_one_id_joins_but_a_different_name_is_split_off_and_flagged() -> None:
+def test_homophone_under_one_id_joins_but_a_different_name_is_split_off_and_flagged(
+    tmp_path: Path,
+) -> None:
     ms = [
         mention("m1", "police_household_registry", name="张伟", id_std=ID_A),
         mention("m2", name="张玮", id_std=ID_A),  # homophone
         mention("m3", name="李秀英", id_std=ID_A),  # someone else's name on the number
     ]
-    groups = group_by_id_number(ms)
-    assert groups.label == [ID_A, ID_A, f"{ID_A}#2"]
-    assert {(attr, i) for _, attr, i in groups.conflicts} == {("name", 0), ("name", 1), ("name", 2)}
+    out = run(tmp_path, ms)
+    assert out.cluster[0] == out.cluster[1] != out.cluster[2]
+    assert out.method == ["id_number"] * 3
+    flagged = {(c["person_id"], c["value"]) for c in out.tables["person_conflicts"]
+               if c["attribute"] == "name"}  # fmt: skip
+    assert flagged == {
+        (out.cluster[0], "张伟"),
+        (out.cluster[1], "张玮"),
+        (out.cluster[2], "李秀英"),
+    }
 
 
-def test_birth_date_disagreeing_with_the_id_number_is_flagged_not_split() -> None:
+def test_birth_date_disagreeing_with_the_id_number_is_flagged_not_split(tmp_path: Path) -> None:
     ms = [
         mention("m1", "police_household_registry", id_std=ID_A, birth=date(1985, 1, 2)),
         mention("m2", id_std=ID_A),
     ]
-    groups = group_by_id_number(ms)
-    assert groups.label == [ID_A, ID_A]
-    assert groups.conflicts == [(ID_A, "birth_date", 0)]
+    out = run(tmp_path, ms)
+    assert out.cluster[0] == out.cluster[1]
+    flagged = [(c["attribute"], c["value"], c["source"]) for c in out.tables["person_conflicts"]]
+    assert ("birth_date", "1985-01-02", "police_household_registry") in flagged
 
 
 def test_clusters_refuse_to_join_two_id_numbers() -> None:
-    clusters = ConstrainedClusters(3)
-    clusters.mark(0, ID_A)
-    clusters.mark(1, ID_B)
+    clusters = ConstrainedClusters.grouped([0, 1, 2], [ID_A, ID_B, None])
     pairs = [ScoredPair(0, 2, 12.0, 0.9998), ScoredPair(1, 2, 10.0, 0.999)]
     accepted = accept_pairs(clusters, pairs, 0.99)
     assert [(p.left, p.right) for p in accepted] == [(0, 2)]
     assert clusters.find(2) == clusters.find(0) != clusters.find(1)
 
 
-def test_link_persons_joins_a_typoed_id_by_name_and_phone() -> None:
+def test_link_persons_joins_a_typoed_id_by_name_and_phone(tmp_path: Path) -> None:
     ms = [
         mention("m1", "police_household_registry", id_std=ID_A, phone="13812345678"),
         mention("m2", id_raw="370203198501011236", phone="13812345678"),
         mention("m3", name="王芳", phone="13912345678"),
     ]
-    linkage = link_persons(ms, FakeLinker())
-    assert linkage.cluster[0] == linkage.cluster[1] != linkage.cluster[2]
-    assert linkage.method == ["id_number", "probabilistic", "singleton"]
+    out = run(tmp_path, ms)
+    assert out.cluster[0] == out.cluster[1] != out.cluster[2]
+    assert out.method == ["id_number", "probabilistic", "singleton"]
 
 
 def test_rerun_keeps_ids_and_a_bridge_is_logged_as_merge() -> None:
@@ -151,31 +193,60 @@ def test_split_gives_a_new_id_and_logs_it() -> None:
     ]
 
 
-def test_survivorship_prefers_the_police_registry_name_and_says_why() -> None:
+def test_survivorship_prefers_the_police_registry_name_and_says_why(tmp_path: Path) -> None:
     ms = [
         mention("m1", "grid_surveys", name="王小眀", id_std=ID_A, observed=date(2025, 5, 1)),
         mention("m2", "police_household_registry", name="王小明", id_std=ID_A),
     ]
-    row = golden_person("P0000000001", ms)
+    out = run(tmp_path, ms)
+    row = out.person(out.cluster[0])
     assert row["name"] == "王小明"
     assert row["name_source"] == "police_household_registry:b1:2"
     assert row["name_why"] == "来源权威优先：公安户籍（第1位）"
-    found = {(c.attribute, c.value, c.source) for c in conflicts("P0000000001", ms)}
+    found = {(c["attribute"], c["value"], c["source"]) for c in out.tables["person_conflicts"]}
     assert found == {
         ("name", "王小眀", "grid_surveys"),
         ("name", "王小明", "police_household_registry"),
     }
 
 
-def test_freshness_breaks_ties_between_equally_ranked_sources() -> None:
+def test_freshness_breaks_ties_between_equally_ranked_sources(tmp_path: Path) -> None:
+    phone = "13812345678"
     ms = [
-        mention("m1", "grid_surveys", house="H1", observed=date(2024, 1, 1)),
-        mention("m2", "grid_surveys", house="H2", observed=date(2025, 1, 1)),
+        mention("m1", "grid_surveys", house="H1", observed=date(2024, 1, 1), phone=phone),
+        mention("m2", "grid_surveys", house="H2", observed=date(2025, 1, 1), phone=phone),
     ]
-    row = golden_person("P0000000001", ms)
+    out = run(tmp_path, ms)
+    assert out.cluster[0] == out.cluster[1]
+    row = out.person(out.cluster[0])
     assert (row["house_code"], row["house_code_why"]) == (
         "H2", "来源权威优先：网格员采集（第1位）；同级来源中最新（2025-01-01）"
     )  # fmt: skip
+
+
+def test_golden_record_takes_each_attribute_from_its_own_best_source(tmp_path: Path) -> None:
+    ms = [
+        mention("m1", "grid_surveys", name="王小眀", id_std=ID_A, house="H1",
+                observed=date(2025, 5, 1), phone="13812345678"),
+        mention("m2", "police_household_registry", name="王小明", id_std=ID_A, house="H0"),
+        mention("m3", "migrant_registration", name="李娜", id_raw="370203199001011236",
+                house="H2", phone="13912345678"),
+        mention("m4", "access_control", name="李娜", house="H9", phone="13912345678"),
+    ]  # fmt: skip
+    out = run(tmp_path, ms)
+    assert out.cluster[0] == out.cluster[1] != out.cluster[2] == out.cluster[3]
+    wang = out.person(out.cluster[0])
+    assert (wang["name"], wang["id_number"], wang["birth_date"]) == ("王小明", ID_A,
+                                                                     date(1985, 1, 1))  # fmt: skip
+    assert (wang["house_code"], wang["hukou_house_code"]) == ("H1", "H0")  # lives ≠ hukou
+    assert wang["phones"] == ["13812345678"]
+    assert (wang["is_migrant"], wang["is_migrant_why"]) == (False, "有公安户籍记录")
+    li = out.person(out.cluster[2])
+    assert li["id_number"] is None  # an invalid number is never golden
+    assert (li["birth_date"], li["sex"]) == (date(1990, 1, 1), "M")  # from the number's digits
+    assert li["house_code"] == "H2"  # migrant registration outranks access control
+    assert li["house_code_source"] == "migrant_registration:b1:3"
+    assert (li["is_migrant"], li["is_migrant_why"]) == (True, "有流动人口登记，无公安户籍记录")
 
 
 @pytest.mark.parametrize(
@@ -203,76 +274,58 @@ def _roled(m: PersonMention, role: str) -> PersonMention:
     return replace(m, role=role)
 
 
-def test_a_caller_with_only_a_name_joins_the_one_identified_person_of_that_name() -> None:
+def test_a_caller_with_only_a_name_joins_the_one_identified_person_of_that_name(
+    tmp_path: Path,
+) -> None:
     ms = [
         mention("m1", "police_household_registry", name="臧长林", id_std=ID_A, house="H1"),
         mention("m2", "incidents_110", name="臧长林", phone="13512345678"),  # an old phone
         mention("m3", "police_household_registry", name="王芳", id_std=ID_B),
     ]
-    linkage = link_persons(ms, FakeLinker())
-    assert linkage.cluster[0] == linkage.cluster[1] != linkage.cluster[2]
-    assert linkage.method[1] == "unique_name"
-    assert any(e.evidence.get("name") for e in linkage.edges)
+    out = run(tmp_path, ms)
+    assert out.cluster[0] == out.cluster[1] != out.cluster[2]
+    assert out.method[1] == "unique_name"
+    assert any("unique among identified persons" in e["evidence"]
+               for e in out.tables["explanations"])  # fmt: skip
 
 
-def test_same_name_different_people_stops_the_rare_name_rule() -> None:
+def test_same_name_different_people_stops_the_rare_name_rule(tmp_path: Path) -> None:
     ms = [
         mention("m1", "police_household_registry", name="张伟", id_std=ID_A),
         mention("m2", "police_household_registry", name="张伟", id_std=ID_B),
         mention("m3", "incidents_110", name="张伟", phone="13512345678"),
     ]
-    linkage = link_persons(ms, FakeLinker())
-    assert len(set(linkage.cluster)) == 3
-    assert linkage.method[2] == "singleton"
+    out = run(tmp_path, ms)
+    assert len(set(out.cluster)) == 3
+    assert out.method[2] == "singleton"
 
 
-def test_a_contradicting_birth_date_or_a_far_id_keeps_a_namesake_apart() -> None:
+def test_a_contradicting_birth_date_or_a_far_id_keeps_a_namesake_apart(tmp_path: Path) -> None:
     ms = [
         mention("m1", "police_household_registry", name="臧长林", id_std=ID_A),
         mention("m2", "grid_surveys", name="臧长林", birth=date(1990, 1, 1)),
         mention("m3", "grid_surveys", name="臧长林", id_raw="110101199003070000",
                 phone="13612345678"),
     ]  # fmt: skip
-    linkage = link_persons(ms, FakeLinker())
-    assert linkage.cluster[1] != linkage.cluster[0]
-    assert linkage.cluster[2] != linkage.cluster[0]
+    out = run(tmp_path, ms)
+    assert out.cluster[1] != out.cluster[0]
+    assert out.cluster[2] != out.cluster[0]
 
 
-def test_a_homophone_two_characters_away_is_not_the_same_name() -> None:
+def test_a_homophone_two_characters_away_is_not_the_same_name(tmp_path: Path) -> None:
     ms = [
         mention("m1", "police_household_registry", name="王梓馨", id_std=ID_A),
         mention("m2", "access_control", name="王子欣", house="H2"),
     ]
-    linkage = link_persons(ms, FakeLinker())
-    assert linkage.cluster[0] != linkage.cluster[1]
+    out = run(tmp_path, ms)
+    assert out.cluster[0] != out.cluster[1]
 
 
-def test_roster_staff_are_not_linked_on_a_name_alone() -> None:
+def test_roster_staff_are_not_linked_on_a_name_alone(tmp_path: Path) -> None:
     ms = [
         mention("m1", "police_household_registry", name="臧长林", id_std=ID_A),
         _roled(mention("m2", "grid_workers", name="臧长林", phone="13712345678"), "grid_worker"),
     ]
-    linkage = link_persons(ms, FakeLinker())
-    assert linkage.cluster[0] != linkage.cluster[1]
-    assert linkage.method[1] == "singleton"
-
-
-def test_the_batch_golden_builder_gives_the_rows_golden_person_gives() -> None:
-    from shibei.resolve.records import record_of
-    from shibei.resolve.survivorship import GoldenBuilder
-
-    ms = [
-        mention("m1", "grid_surveys", name="王小眀", id_std=ID_A, house="H1",
-                observed=date(2025, 5, 1), phone="13812345678"),
-        mention("m2", "police_household_registry", name="王小明", id_std=ID_A, house="H0"),
-        mention("m3", "migrant_registration", name="王小明", house="H2", observed=date(2024, 1, 1)),
-        mention("m4", "grid_surveys", name="王小明", house="H3", observed=date(2025, 6, 1),
-                phone="13912345678", birth=date(1985, 1, 2)),
-        mention("m5", "migrant_registration", name="李娜", id_raw="370203198501011236"),
-        mention("m6", "access_control", name="李娜", house="H9"),
-    ]  # fmt: skip
-    records = [record_of(m) for m in ms]
-    builder = GoldenBuilder(ms, records)
-    for members in ([0, 1, 2, 3], [1], [4, 5], [2, 3], [5]):
-        expected = golden_person("P1", [ms[i] for i in members], [records[i] for i in members])
-        assert builder.row("P1", members) == expected, members
+    out = run(tmp_path, ms)
+    assert out.cluster[0] != out.cluster[1]
+    assert out.method[1] == "singleton"

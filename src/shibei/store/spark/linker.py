@@ -13,11 +13,10 @@ from __future__ import annotations
 import copy
 import logging
 from collections import Counter
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from shibei.resolve import person_model
-from shibei.resolve.model import PersonRecord, ScoredPair
+from shibei.resolve.model import ScoredPair, records_from_arrow
 from shibei.resolve.records import candidate_records
 from shibei.resolve.splink_linker import _level_weights, _scored, records_table
 
@@ -78,13 +77,8 @@ class SparkSplinkLinker:
         self._partitions = partitions
         self.model_version = str(self._model.get("version", person_model.MODEL_VERSION))
 
-    def score(
-        self,
-        records: Sequence[PersonRecord],
-        *,
-        prior: float,
-        min_probability: float,
-    ) -> list[ScoredPair]:
+    def score(self, table: Any, *, prior: float, min_probability: float) -> list[ScoredPair]:
+        records = records_from_arrow(table)
         wanted = candidate_records(records)
         if len(wanted) < 2:
             return []

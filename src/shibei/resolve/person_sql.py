@@ -1,0 +1,412 @@
+"""The column-wise stages of person resolution, as DuckDB SQL over one mention table.
+
+Everything that touches every mention runs here, in the database: the deterministic
+stage (one person per valid ID number, incompatible names split off), identity records
+(distinct identity tuples), component summaries for the rare-name rule, links and
+explanations per mention, survivorship (golden records) and conflicts. Python keeps only
+what works on few rows: scoring through the `Linker` port, constrained clustering of the
+accepted pairs and the rare-name decisions (`persons.py`, `unique_name.py`).
+
+The rules are the ones docs/resolve.md states; each statement below names the rule it
+implements. The connection is a plain `duckdb.DuckDBPyConnection`; this module and
+`splink_linker` are the only ones in `shibei.resolve` that import an engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from shibei.resolve.authority import RESIDENCE_AUTHORITY, SOURCE_AUTHORITY, SOURCE_LABELS
+
+POLICE = "police_household_registry"
+
+MENTION_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("mention_id", "VARCHAR"), ("source", "VARCHAR"), ("batch", "VARCHAR"), ("row", "BIGINT"),
+    ("role", "VARCHAR"), ("name", "VARCHAR"), ("name_std", "VARCHAR"), ("name_key", "VARCHAR"),
+    ("id_number_raw", "VARCHAR"), ("id_number_std", "VARCHAR"), ("birth_date", "DATE"),
+    ("sex", "VARCHAR"), ("phone_std", "VARCHAR"), ("house_code", "VARCHAR"),
+    ("address_code", "VARCHAR"), ("uscc_std", "VARCHAR"), ("observed_on", "DATE"),
+)  # fmt: skip
+"""The columns of `mentions/persons` resolution reads (docs/pipeline.md)."""
+
+GOLDEN_ATTRIBUTES = (
+    "name", "id_number", "birth_date", "sex", "phones", "house_code", "hukou_house_code",
+    "is_migrant",
+)  # fmt: skip
+"""The attributes of a golden person (`persons.parquet`), each with `_source` and `_why`."""
+
+RECORD_COLUMNS = (
+    "name_std", "name_key", "id_number", "id_valid", "birth_date", "sex", "phone_std",
+    "house_code", "address_code",
+)  # fmt: skip
+"""The identity tuple of a record (`model.PersonRecord`)."""
+
+
+def rank_sql(order: tuple[str, ...], column: str = "source") -> str:
+    """`authority.rank` as SQL: 0 for the first source of `order`, unknown ones last."""
+    whens = " ".join(f"WHEN '{s}' THEN {n}" for n, s in enumerate(order))
+    return f"CASE {column} {whens} ELSE {len(order)} END"
+
+
+def _label_sql(column: str) -> str:
+    """`authority.label`: the Chinese name of a source."""
+    whens = " ".join(f"WHEN '{s}' THEN '{t}'" for s, t in SOURCE_LABELS.items())
+    return f"CASE {column} {whens} ELSE {column} END"
+
+
+def load_mentions(con: Any, relation: str, present: Iterable[str]) -> None:
+    """`pm`: the person mentions of `relation` in mention-id order (`idx` 0…), text
+    fields with "" read as null, with the authority ranks survivorship orders by."""
+    have = set(present)
+    text = {"source", "batch", "role", "mention_id"}
+    cols = []
+    for name, kind in MENTION_COLUMNS:
+        if name not in have:
+            value = "''" if name in text else ("0" if kind == "BIGINT" else "NULL")
+            cols.append(f"CAST({value} AS {kind}) AS {name}")
+        elif name in text:
+            cols.append(f"coalesce(CAST({name} AS VARCHAR), '') AS {name}")
+        elif kind == "BIGINT":
+            cols.append(f"coalesce({name}, 0) AS {name}")
+        elif kind == "DATE":
+            cols.append(f"CAST({name} AS DATE) AS {name}")
+        elif name == "name":
+            cols.append(name)
+        else:
+            cols.append(f"nullif({name}, '') AS {name}")
+    con.execute(f"""
+CREATE OR REPLACE TABLE pm AS
+SELECT row_number() OVER (ORDER BY mention_id) - 1 AS idx, *,
+       {rank_sql(SOURCE_AUTHORITY)} AS rank_src,
+       {rank_sql(RESIDENCE_AUTHORITY)} AS rank_res
+FROM (SELECT {", ".join(cols)} FROM {relation})
+ORDER BY idx""")
+    con.execute("""
+CREATE OR REPLACE MACRO one_apart(a, b) AS
+    length(a) = length(b)
+    AND len(list_filter(range(1, length(a) + 1), lambda i: substr(a, i, 1) <> substr(b, i, 1))) = 1
+""")
+
+
+def deterministic_sql() -> list[str]:
+    """The deterministic stage (`docs/resolve.md` step 1) → `idg(idx, label)` for every
+    mention with a valid number and `id_conflicts(idx, attribute)`.
+
+    The anchor name of a number is its most authoritative mention's (ties: the more
+    frequent pinyin key, then the smaller mention id), chosen only when the number carries
+    more than one spelling; a mention whose name is incompatible with it (a different
+    pinyin key and more than one character apart) gets `<number>#2`, `#3`… per name, in
+    order of first appearance. All names of a number with several pinyin keys or a
+    split are conflicts; so are birth dates that disagree with the number's digits."""
+    return [
+        """
+CREATE OR REPLACE TEMP TABLE idv AS
+WITH v AS (SELECT idx, mention_id, rank_src, name_std, name_key, birth_date,
+                  id_number_std AS number FROM pm WHERE id_number_std IS NOT NULL),
+spellings AS (
+    SELECT number FROM v GROUP BY number
+    HAVING count(DISTINCT name_std) + max(CASE WHEN name_std IS NULL THEN 1 ELSE 0 END) > 1),
+named AS (
+    SELECT v.*, count(*) OVER (PARTITION BY v.number, v.name_key) AS freq
+    FROM v JOIN spellings USING (number) WHERE v.name_std IS NOT NULL),
+anchor AS (
+    SELECT number, arg_min(name_std, (rank_src, -freq, mention_id)) AS a_name,
+           arg_min(name_key, (rank_src, -freq, mention_id)) AS a_key
+    FROM named GROUP BY number)
+SELECT v.*, a.a_name IS NULL OR v.name_std IS NULL OR coalesce(v.name_key = a.a_key, FALSE)
+           OR v.name_std = a.a_name OR one_apart(v.name_std, a.a_name) AS compatible,
+       coalesce(v.name_key, v.name_std, '') AS split_key
+FROM v LEFT JOIN anchor a USING (number)""",
+        """
+CREATE OR REPLACE TABLE idg AS
+WITH s AS (
+    SELECT *, min(CASE WHEN NOT compatible THEN idx END)
+                  OVER (PARTITION BY number, split_key) AS first_idx
+    FROM idv)
+SELECT idx, number, birth_date, compatible,
+       CASE WHEN compatible THEN number
+            ELSE number || '#' || (dense_rank() OVER (PARTITION BY number
+                                                      ORDER BY first_idx NULLS LAST) + 1)
+       END AS label
+FROM s""",
+        """
+CREATE OR REPLACE TABLE id_conflicts AS
+WITH per AS (
+    SELECT number, count(DISTINCT name_key) > 1 OR NOT bool_and(compatible) AS names,
+           bool_or(strftime(birth_date, '%Y%m%d') <> substr(number, 7, 8)) AS births
+    FROM idv GROUP BY number)
+SELECT g.idx, 'name' AS attribute FROM idg g JOIN per USING (number) WHERE per.names
+UNION ALL
+SELECT g.idx, 'birth_date' FROM idg g JOIN per USING (number)
+WHERE per.births AND g.birth_date IS NOT NULL""",
+    ]
+
+
+def records_sql() -> str:
+    """Identity records (`docs/resolve.md` step 2) → `pr`: each mention with its record
+    fields and `rec`, the record's index in sorted order. An invalid number keeps its
+    cleaned form (table `clean_ids(raw, cleaned)`); birth date and sex fall back to the
+    number's digits (of an invalid 18-character number too), dates from 1880 to this
+    year only."""
+    digits = "CASE WHEN id_valid OR length(id_number) = 18 THEN id_number END"
+    born = (
+        "CASE WHEN regexp_full_match(substr(d, 7, 8), '[0-9]{8}') "
+        "THEN try_strptime(substr(d, 7, 8), '%Y%m%d')::DATE END"
+    )
+    order = ", ".join(
+        f"coalesce({c}, '')" for c in ("id_number", "name_std", "name_key", "birth_date", "sex",
+                                       "phone_std", "house_code", "address_code")
+    )  # fmt: skip
+    return f"""
+CREATE OR REPLACE TABLE pr AS
+WITH x AS (
+    SELECT pm.*, g.label, pm.id_number_std IS NOT NULL AS id_valid,
+           CASE WHEN pm.id_number_std IS NOT NULL THEN pm.id_number_std
+                ELSE nullif(c.cleaned, '') END AS id_number
+    FROM pm LEFT JOIN idg g USING (idx)
+    LEFT JOIN clean_ids c ON pm.id_number_std IS NULL AND c.raw = pm.id_number_raw),
+y AS (SELECT *, {digits} AS d FROM x),
+z AS (
+    SELECT * EXCLUDE (d, b, birth_date, sex, address_code),
+           birth_date AS mention_birth,
+           coalesce(strftime(birth_date, '%Y-%m-%d'),
+                    CASE WHEN year(b) BETWEEN 1880 AND year(current_date)
+                         THEN strftime(b, '%Y-%m-%d') END) AS birth_date,
+           coalesce(sex, CASE WHEN regexp_full_match(substr(d, 17, 1), '[0-9]')
+                              THEN CASE WHEN CAST(substr(d, 17, 1) AS INTEGER) % 2 = 1
+                                        THEN 'M' ELSE 'F' END END) AS sex,
+           coalesce(address_code, house_code) AS address_code
+    FROM (SELECT *, {born} AS b FROM y))
+SELECT *, dense_rank() OVER (ORDER BY {order},
+                             CASE WHEN id_valid THEN 'True' ELSE 'False' END) - 1 AS rec
+FROM z ORDER BY idx"""
+
+
+RECORDS_TABLE_SQL = f"""
+SELECT rec AS unique_id, {", ".join(f"any_value({c}) AS {c}" for c in RECORD_COLUMNS)}
+FROM pr GROUP BY rec ORDER BY rec"""
+"""The records as the `Linker` port takes them (`unique_id` = index)."""
+
+RECORD_GROUPS_SQL = """
+SELECT rec, any_value(label) AS label,
+       CASE WHEN any_value(label) IS NULL THEN rec
+            ELSE min(rec) OVER (PARTITION BY any_value(label)) END AS root
+FROM pr GROUP BY rec ORDER BY rec"""
+"""Each record's deterministic group: its label and the group's first record."""
+
+
+def summaries_sql(roster_roles: Iterable[str], residence_roles: Iterable[str]) -> list[str]:
+    """Component summaries for the rare-name and household rules (`unique_name.py`),
+    only for the components its decisions can look at: leftovers with one name key
+    (the candidates), every component carrying such a key (identified persons and
+    rival leftovers), identified owners of their phones and the hukou house-mates of
+    the identified persons. Needs `comp(rec, root, labelled)`; → `summary`."""
+    roster = ", ".join(f"'{r}'" for r in roster_roles)
+    residence = ", ".join(f"'{r}'" for r in residence_roles)
+
+    def items(column: str, where: str = "TRUE") -> str:
+        return f"list(DISTINCT {column}) FILTER (WHERE {column} IS NOT NULL AND {where})"
+
+    return [
+        f"""
+CREATE OR REPLACE TEMP TABLE rec_info AS
+SELECT rec, any_value(name_std) AS name_std, any_value(name_key) AS name_key,
+       any_value(id_number) AS id_number, any_value(id_valid) AS id_valid,
+       any_value(birth_date) AS birth_date, any_value(sex) AS sex,
+       any_value(phone_std) AS phone_std, any_value(house_code) AS house_code,
+       bool_or(role NOT IN ({roster})) AS eligible,
+       CASE WHEN bool_or(role = 'hukou') THEN 'hukou'
+            WHEN bool_or(role IN ({residence})) THEN 'residence' ELSE '' END AS kind
+FROM pr GROUP BY rec""",
+        f"""
+CREATE OR REPLACE TEMP TABLE all_summary AS
+SELECT c.root, any_value(c.labelled) AS labelled, bool_or(r.eligible) AS allowed,
+       {items("r.house_code", "r.kind = 'hukou'")} AS hukou_houses,
+       {items("r.house_code", "r.kind = 'residence'")} AS residences,
+       {items("r.name_key")} AS name_keys, {items("r.name_std")} AS names,
+       {items("r.birth_date")} AS births, {items("r.sex")} AS sexes,
+       {items("r.phone_std")} AS phones,
+       {items("r.id_number", "r.id_valid")} AS valid_ids,
+       {items("r.id_number", "NOT r.id_valid")} AS invalid_ids
+FROM rec_info r JOIN comp c USING (rec) GROUP BY c.root""",
+        """
+CREATE OR REPLACE TEMP TABLE summary AS
+WITH cand AS (
+    SELECT * FROM all_summary
+    WHERE NOT labelled AND allowed AND len(name_keys) = 1),
+keyed AS (SELECT root, unnest(name_keys) AS k, labelled FROM all_summary),
+wanted_keys AS (SELECT DISTINCT name_keys[1] AS k FROM cand),
+by_key AS (SELECT DISTINCT root, labelled FROM keyed JOIN wanted_keys USING (k)),
+phones AS (SELECT DISTINCT unnest(phones) AS p FROM cand),
+owners AS (
+    SELECT DISTINCT s.root FROM (SELECT root, unnest(phones) AS p FROM all_summary
+                                 WHERE labelled) s JOIN phones USING (p)),
+houses AS (
+    SELECT DISTINCT unnest(s.hukou_houses) AS h
+    FROM all_summary s JOIN by_key b USING (root) WHERE b.labelled),
+mates AS (
+    SELECT DISTINCT s.root FROM (SELECT root, unnest(hukou_houses) AS h FROM all_summary
+                                 WHERE labelled) s JOIN houses USING (h)),
+wanted AS (SELECT root FROM by_key UNION SELECT root FROM owners UNION SELECT root FROM mates)
+SELECT s.* FROM all_summary s JOIN wanted USING (root) ORDER BY root""",
+    ]
+
+
+def links_sql() -> str:
+    """`person_links` from `pr`, the final components `fin(rec, root, snapshot, person_id)`,
+    the joined leftovers `named(root)` and each record's best accepted pair
+    `best(rec, p)`: method `id_number` (valid number), `unique_name` (joined by the
+    rare-name rule), `singleton` (alone), else `probabilistic`."""
+    return """
+WITH m AS (
+    SELECT pr.mention_id, pr.label, pr.rec, f.person_id, f.snapshot,
+           count(*) OVER (PARTITION BY f.person_id) AS size
+    FROM pr JOIN fin f USING (rec))
+SELECT m.mention_id, m.person_id,
+       CASE WHEN m.label IS NOT NULL THEN 'id_number'
+            WHEN m.snapshot IN (SELECT root FROM named) THEN 'unique_name'
+            WHEN m.size = 1 THEN 'singleton' ELSE 'probabilistic' END AS method,
+       CASE WHEN m.label IS NULL AND m.snapshot NOT IN (SELECT root FROM named)
+                 AND m.size > 1 THEN coalesce(b.p, 1.0) ELSE 1.0 END::DOUBLE AS match_probability
+FROM m LEFT JOIN best b USING (rec)
+ORDER BY m.mention_id"""
+
+
+EXPLANATION_SQL = """
+WITH firsts AS (SELECT label, min(mention_id) AS anchor FROM pr
+                WHERE label IS NOT NULL GROUP BY label),
+reps AS (SELECT rec, min(mention_id) AS rep FROM pr WHERE label IS NULL GROUP BY rec)
+SELECT f.anchor AS left_mention_id, pr.mention_id AS right_mention_id,
+       CAST(NULL AS DOUBLE) AS match_weight, 1.0 AS match_probability,
+       '{"id_number": {"level": "valid exact", "weight": null}}' AS evidence
+FROM pr JOIN firsts f USING (label) WHERE pr.mention_id <> f.anchor
+UNION ALL
+SELECT r.rep, pr.mention_id, NULL, 1.0,
+       '{"identity": {"level": "identical", "weight": null}}'
+FROM pr JOIN reps r USING (rec) WHERE pr.label IS NULL AND pr.mention_id <> r.rep"""
+"""Explanations of the deterministic ties: a valid number shared with the number's first
+mention, an identical identity tuple shared with the record's first mention."""
+
+REPRESENTATIVES_SQL = "SELECT rec, min(mention_id) AS rep FROM pr GROUP BY rec"
+
+
+def golden_sql() -> str:
+    """Survivorship (`docs/resolve.md`) → one `persons` row per person of `fin`.
+
+    Name, ID number, birth date and sex take the first non-null value in source-authority
+    order (freshest `observed_on`, then mention id, break ties); `house_code` the first
+    residence outside the police registry in residence order; `hukou_house_code` the police
+    registry's; phones all of them in authority order. `<attr>_source` is
+    `source:batch:row`, `<attr>_why` says why in Chinese."""
+    attrs = {
+        "name": "name_std",
+        "id_number": "id_number_std",
+        "birth_date": "coalesce(mention_birth, CAST(birth_date AS DATE))",
+        "sex": "sex",
+    }
+    windows = ",\n".join(
+        f"{expr} AS v_{a}, count({expr}) OVER (PARTITION BY person_id, rank_src) AS n_{a}"
+        for a, expr in attrs.items()
+    )
+    picks = []
+    for a in attrs:
+        key = "(ord_src)"
+        filt = f"FILTER (WHERE v_{a} IS NOT NULL)"
+        picks += [
+            f"arg_min(v_{a}, {key}) {filt} AS {a}",
+            f"arg_min(prov, {key}) {filt} AS {a}_source",
+            f"arg_min(why_src || CASE WHEN n_{a} > 1 THEN when_text ELSE '' END, {key}) "
+            f"{filt} AS {a}_why",
+        ]
+    residence = f"house_code IS NOT NULL AND source <> '{POLICE}'"
+    hukou = f"house_code IS NOT NULL AND source = '{POLICE}'"
+    migrant = "(source = 'migrant_registration' OR role = 'migrant')"
+    return f"""
+WITH base AS (
+    SELECT pr.*, f.person_id,
+           source || ':' || batch || ':' || CAST("row" AS VARCHAR) AS prov,
+           row_number() OVER (ORDER BY rank_src, observed_on DESC NULLS LAST, mention_id)
+               AS ord_src,
+           row_number() OVER (ORDER BY rank_res, observed_on DESC NULLS LAST, mention_id)
+               AS ord_res,
+           '来源权威优先：' || {_label_sql("source")} || '（第' || CAST(rank_src + 1 AS VARCHAR)
+               || '位）' AS why_src,
+           '来源权威优先：' || {_label_sql("source")} || '（第' || CAST(rank_res + 1 AS VARCHAR)
+               || '位）' AS why_res,
+           '；同级来源中最新（' || coalesce(strftime(observed_on, '%Y-%m-%d'), '未知日期')
+               || '）' AS when_text
+    FROM pr JOIN fin f USING (rec)),
+w AS (
+    SELECT *, {windows},
+           count(*) FILTER (WHERE {residence}) OVER (PARTITION BY person_id, rank_res)
+               AS n_res,
+           count(*) FILTER (WHERE {hukou}) OVER (PARTITION BY person_id) AS n_hukou
+    FROM base),
+phones AS (
+    SELECT person_id, list(phone_std ORDER BY first) AS phones
+    FROM (SELECT person_id, phone_std, min(ord_src) AS first FROM base
+          WHERE phone_std IS NOT NULL GROUP BY ALL)
+    GROUP BY person_id),
+g AS (
+    SELECT person_id,
+           {", ".join(picks)},
+           arg_min(prov, ord_src) FILTER (WHERE phone_std IS NOT NULL) AS phones_source,
+           '全部号码，按来源权威排序；首个来自'
+               || arg_min({_label_sql("source")}, ord_src) FILTER (WHERE phone_std IS NOT NULL)
+               AS phones_why,
+           arg_min(house_code, ord_res) FILTER (WHERE {residence}) AS house_code,
+           arg_min(prov, ord_res) FILTER (WHERE {residence}) AS house_code_source,
+           arg_min(why_res || CASE WHEN n_res > 1 THEN when_text ELSE '' END, ord_res)
+               FILTER (WHERE {residence}) AS house_code_why,
+           arg_min(house_code, ord_src) FILTER (WHERE {hukou}) AS hukou_house_code,
+           arg_min(prov, ord_src) FILTER (WHERE {hukou}) AS hukou_house_code_source,
+           arg_min(why_src || CASE WHEN n_hukou > 1 THEN when_text ELSE '' END, ord_src)
+               FILTER (WHERE {hukou}) AS hukou_house_code_why,
+           bool_or({hukou}) AS has_hukou, bool_or({migrant}) AS has_migrant,
+           arg_min(prov, mention_id) FILTER (WHERE {hukou}) AS hukou_first,
+           arg_min(prov, ord_src) FILTER (WHERE {migrant}) AS migrant_first
+    FROM w GROUP BY person_id)
+SELECT g.* EXCLUDE (has_hukou, has_migrant, hukou_first, migrant_first, phones_source,
+                    phones_why, house_code, house_code_source, house_code_why,
+                    hukou_house_code, hukou_house_code_source, hukou_house_code_why),
+       coalesce(p.phones, []) AS phones, g.phones_source, g.phones_why,
+       g.house_code, g.house_code_source, g.house_code_why,
+       g.hukou_house_code, g.hukou_house_code_source, g.hukou_house_code_why,
+       g.has_migrant AND NOT g.has_hukou AS is_migrant,
+       CASE WHEN g.has_hukou THEN g.hukou_first
+            WHEN g.has_migrant THEN g.migrant_first END AS is_migrant_source,
+       CASE WHEN g.has_hukou THEN '有公安户籍记录'
+            WHEN g.has_migrant THEN '有流动人口登记，无公安户籍记录'
+            ELSE '无流动人口登记' END AS is_migrant_why
+FROM g LEFT JOIN phones p USING (person_id)
+ORDER BY person_id"""
+
+
+def conflicts_sql() -> str:
+    """`person_conflicts`: every value of an attribute (name, ID number, birth date, sex)
+    that has several distinct values among a person's mentions, one row per mention,
+    and the names and birth dates the deterministic stage flagged."""
+    values = {
+        "name": "name_std",
+        "id_number": "id_number_std",
+        "birth_date": "birth_date",
+        "sex": "sex",
+    }
+    union = "\nUNION ALL\n".join(
+        f"SELECT person_id, '{a}' AS attribute, {v} AS value, source, batch, \"row\" "
+        f"FROM m WHERE {v} IS NOT NULL AND person_id IN "
+        f"(SELECT person_id FROM m GROUP BY person_id HAVING count(DISTINCT {v}) > 1)"
+        for a, v in values.items()
+    )
+    return f"""
+WITH m AS (SELECT pr.*, f.person_id FROM pr JOIN fin f USING (rec))
+SELECT DISTINCT * FROM (
+{union}
+UNION ALL
+SELECT m.person_id, c.attribute,
+       CASE WHEN c.attribute = 'name' THEN coalesce(m.name_std, '')
+            ELSE coalesce(strftime(m.mention_birth, '%Y-%m-%d'), '') END,
+       m.source, m.batch, m."row"
+FROM id_conflicts c JOIN m USING (idx))
+ORDER BY person_id, attribute, source, "row", value, batch"""
