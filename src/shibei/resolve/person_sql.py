@@ -201,7 +201,9 @@ def summaries_sql(roster_roles: Iterable[str], residence_roles: Iterable[str]) -
     only for the components its decisions can look at: leftovers with one name key
     (the candidates), every component carrying such a key (identified persons and
     rival leftovers), identified owners of their phones and the hukou house-mates of
-    the identified persons. Needs `comp(rec, root, labelled)`; → `summary`."""
+    the identified persons. A leftover whose name is shorter than two characters or
+    that no identified person carries is no candidate (`unique_name_joins` would skip it).
+    Needs `comp(rec, root, labelled)`; → `summary`."""
     roster = ", ".join(f"'{r}'" for r in roster_roles)
     residence = ", ".join(f"'{r}'" for r in residence_roles)
 
@@ -219,9 +221,33 @@ SELECT rec, any_value(name_std) AS name_std, any_value(name_key) AS name_key,
        CASE WHEN bool_or(role = 'hukou') THEN 'hukou'
             WHEN bool_or(role IN ({residence})) THEN 'residence' ELSE '' END AS kind
 FROM pr GROUP BY rec""",
+        """
+CREATE OR REPLACE TEMP TABLE rc AS
+SELECT r.*, c.root, c.labelled FROM rec_info r JOIN comp c USING (rec)""",
+        """
+CREATE OR REPLACE TEMP TABLE wanted AS
+WITH identified_keys AS (SELECT DISTINCT name_key AS k FROM rc WHERE labelled),
+cand AS (
+    SELECT root, min(name_key) AS k FROM rc WHERE NOT labelled GROUP BY root
+    HAVING bool_or(eligible) AND count(DISTINCT name_key) = 1
+       AND min(length(name_std)) >= 2
+       AND min(name_key) IN (SELECT k FROM identified_keys)),
+by_key AS (
+    SELECT DISTINCT root, labelled FROM rc WHERE name_key IN (SELECT k FROM cand)),
+owners AS (
+    SELECT DISTINCT root FROM rc
+    WHERE labelled AND phone_std IN (
+        SELECT phone_std FROM rc WHERE root IN (SELECT root FROM cand))),
+houses AS (
+    SELECT DISTINCT house_code FROM rc
+    WHERE kind = 'hukou' AND root IN (SELECT root FROM by_key WHERE labelled)),
+mates AS (
+    SELECT DISTINCT root FROM rc
+    WHERE labelled AND kind = 'hukou' AND house_code IN (SELECT house_code FROM houses))
+SELECT root FROM by_key UNION SELECT root FROM owners UNION SELECT root FROM mates""",
         f"""
-CREATE OR REPLACE TEMP TABLE all_summary AS
-SELECT c.root, any_value(c.labelled) AS labelled, bool_or(r.eligible) AS allowed,
+CREATE OR REPLACE TEMP TABLE summary AS
+SELECT r.root, any_value(r.labelled) AS labelled, bool_or(r.eligible) AS allowed,
        {items("r.house_code", "r.kind = 'hukou'")} AS hukou_houses,
        {items("r.house_code", "r.kind = 'residence'")} AS residences,
        {items("r.name_key")} AS name_keys, {items("r.name_std")} AS names,
@@ -229,27 +255,7 @@ SELECT c.root, any_value(c.labelled) AS labelled, bool_or(r.eligible) AS allowed
        {items("r.phone_std")} AS phones,
        {items("r.id_number", "r.id_valid")} AS valid_ids,
        {items("r.id_number", "NOT r.id_valid")} AS invalid_ids
-FROM rec_info r JOIN comp c USING (rec) GROUP BY c.root""",
-        """
-CREATE OR REPLACE TEMP TABLE summary AS
-WITH cand AS (
-    SELECT * FROM all_summary
-    WHERE NOT labelled AND allowed AND len(name_keys) = 1),
-keyed AS (SELECT root, unnest(name_keys) AS k, labelled FROM all_summary),
-wanted_keys AS (SELECT DISTINCT name_keys[1] AS k FROM cand),
-by_key AS (SELECT DISTINCT root, labelled FROM keyed JOIN wanted_keys USING (k)),
-phones AS (SELECT DISTINCT unnest(phones) AS p FROM cand),
-owners AS (
-    SELECT DISTINCT s.root FROM (SELECT root, unnest(phones) AS p FROM all_summary
-                                 WHERE labelled) s JOIN phones USING (p)),
-houses AS (
-    SELECT DISTINCT unnest(s.hukou_houses) AS h
-    FROM all_summary s JOIN by_key b USING (root) WHERE b.labelled),
-mates AS (
-    SELECT DISTINCT s.root FROM (SELECT root, unnest(hukou_houses) AS h FROM all_summary
-                                 WHERE labelled) s JOIN houses USING (h)),
-wanted AS (SELECT root FROM by_key UNION SELECT root FROM owners UNION SELECT root FROM mates)
-SELECT s.* FROM all_summary s JOIN wanted USING (root) ORDER BY root""",
+FROM rc r WHERE r.root IN (SELECT root FROM wanted) GROUP BY r.root ORDER BY r.root""",
     ]
 
 

@@ -99,10 +99,10 @@ class SplinkLinker:
             predictions = linker.inference.predict(
                 threshold_match_probability=min_probability, warning_mode="never"
             )
-            columns = predictions.as_pyarrow_table().to_pydict()  # type: ignore[no-untyped-call]
+            table = predictions.as_pyarrow_table()  # type: ignore[no-untyped-call]
         finally:
             con.close()
-        return _scored_columns(columns, _level_weights(self._model))
+        return scored_pairs(table, _level_weights(self._model))
 
 
 def _id_key_sql(n: int, parts: tuple[tuple[int, int], ...]) -> str:
@@ -153,38 +153,45 @@ ORDER BY unique_id""",
     ]
 
 
-def _scored_columns(
-    columns: dict[str, list[Any]], levels: dict[str, list[tuple[str, float]]]
-) -> list[ScoredPair]:
-    """`_scored` over a predictions table's columns (name → list), all rows at once."""
-    n = len(columns.get("unique_id_l", []))
-    out: list[ScoredPair] = []
-    per_comparison = [
-        (name, by_weight, columns.get(f"mw_{name}"), columns.get(f"mw_tf_adj_{name}"))
-        for name, by_weight in levels.items()
-    ]
-    cache: dict[tuple[str, float], str] = {}
-    lefts, rights = columns["unique_id_l"], columns["unique_id_r"]
-    weights, probabilities = columns["match_weight"], columns["match_probability"]
-    for i in range(n):
-        evidence: dict[str, Evidence] = {}
-        for name, by_weight, mw, tf in per_comparison:
-            if mw is None or mw[i] is None:
+def scored_pairs(table: Any, levels: dict[str, list[tuple[str, float]]]) -> list[ScoredPair]:
+    """A predictions table (Arrow, with `retain_intermediate_calculation_columns`) as
+    pairs with their evidence. Splink 5 reports each comparison's match weight
+    (`mw_<name>`, plus `mw_tf_adj_<name>`); the level is the one whose weight it is (a
+    null level weighs 0). Equal evidence is one shared object: a run has few distinct
+    (level, weight) values per comparison."""
+    names = set(table.column_names)
+    per_comparison: list[tuple[str, list[Evidence | None]]] = []
+    for name, by_weight in levels.items():
+        if f"mw_{name}" not in names:
+            continue
+        weights = table[f"mw_{name}"].to_pylist()
+        tf = (table[f"mw_tf_adj_{name}"].to_pylist() if f"mw_tf_adj_{name}" in names
+              else [None] * len(weights))  # fmt: skip
+        cache: dict[tuple[float, float | None], Evidence] = {}
+        out: list[Evidence | None] = []
+        for w, t in zip(weights, tf, strict=True):
+            if w is None:
+                out.append(None)
                 continue
-            weight = float(mw[i])
-            label = "null"
-            if by_weight and weight != 0.0:
-                label = cache.get((name, weight), "")
-                if not label:
-                    label = min(by_weight, key=lambda lw: abs(lw[1] - weight))[0]
-                    cache[(name, weight)] = label
-            total = weight + float((tf[i] if tf is not None else None) or 0.0)
-            evidence[name] = Evidence(label, round(total, 3))
-        left, right = int(lefts[i]), int(rights[i])
-        if left > right:
-            left, right = right, left
-        out.append(ScoredPair(left, right, float(weights[i]), float(probabilities[i]), evidence))
-    return out
+            found = cache.get((w, t))
+            if found is None:
+                label = "null"
+                if by_weight and w != 0.0:
+                    label = min(by_weight, key=lambda lw: abs(lw[1] - w))[0]
+                found = cache[(w, t)] = Evidence(label, round(float(w) + float(t or 0.0), 3))
+            out.append(found)
+        per_comparison.append((name, out))
+    lefts, rights = table["unique_id_l"].to_pylist(), table["unique_id_r"].to_pylist()
+    weights = table["match_weight"].to_pylist()
+    probabilities = table["match_probability"].to_pylist()
+    pairs: list[ScoredPair] = []
+    for i, (left, right) in enumerate(zip(lefts, rights, strict=True)):
+        evidence = {name: e for name, ev in per_comparison if (e := ev[i]) is not None}
+        low, high = (left, right) if left <= right else (right, left)
+        pairs.append(
+            ScoredPair(int(low), int(high), float(weights[i]), float(probabilities[i]), evidence)
+        )
+    return pairs
 
 
 def _level_weights(model: dict[str, Any]) -> dict[str, list[tuple[str, float]]]:
@@ -200,29 +207,6 @@ def _level_weights(model: dict[str, Any]) -> dict[str, list[tuple[str, float]]]:
                 levels.append((level["label_for_charts"], math.log2(m / u)))
         out[c["output_column_name"]] = levels
     return out
-
-
-def _scored(row: dict[str, Any], levels: dict[str, list[tuple[str, float]]]) -> ScoredPair:
-    """A prediction row as a pair with its evidence. Splink 5 reports each comparison's
-    match weight (`mw_<name>`, plus `mw_tf_adj_<name>`); the level is the one whose
-    weight it is (a null level weighs 0)."""
-    evidence: dict[str, Evidence] = {}
-    for name, by_weight in levels.items():
-        weight = row.get(f"mw_{name}")
-        if weight is None:
-            continue
-        weight = float(weight)
-        label = "null"
-        if by_weight and weight != 0.0:
-            label = min(by_weight, key=lambda lw: abs(lw[1] - weight))[0]
-        total = weight + float(row.get(f"mw_tf_adj_{name}") or 0.0)
-        evidence[name] = Evidence(label, round(total, 3))
-    left, right = int(row["unique_id_l"]), int(row["unique_id_r"])
-    if left > right:
-        left, right = right, left
-    return ScoredPair(
-        left, right, float(row["match_weight"]), float(row["match_probability"]), evidence
-    )
 
 
 def train_person_model(

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from shibei.resolve import person_model
 from shibei.resolve.model import ScoredPair, records_from_arrow
 from shibei.resolve.records import candidate_records
-from shibei.resolve.splink_linker import _level_weights, _scored, records_table
+from shibei.resolve.splink_linker import _level_weights, records_table, scored_pairs
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -108,6 +108,5 @@ class SparkSplinkLinker:
         predictions = linker.inference.predict(
             threshold_match_probability=min_probability, warning_mode="never"
         )
-        rows = predictions.as_pyarrow_table().to_pylist()  # type: ignore[no-untyped-call]
-        levels = _level_weights(self._model)
-        return [_scored(row, levels) for row in rows]
+        table = predictions.as_pyarrow_table()  # type: ignore[no-untyped-call]
+        return scored_pairs(table, _level_weights(self._model))
