@@ -196,14 +196,18 @@ FROM pr GROUP BY rec ORDER BY rec"""
 """Each record's deterministic group: its label and the group's first record."""
 
 
-def summaries_sql(roster_roles: Iterable[str], residence_roles: Iterable[str]) -> list[str]:
-    """Component summaries for the rare-name and household rules (`unique_name.py`),
-    only for the components its decisions can look at: leftovers with one name key
-    (the candidates), every component carrying such a key (identified persons and
-    rival leftovers), identified owners of their phones and the hukou house-mates of
-    the identified persons. A leftover whose name is shorter than two characters or
-    that no identified person carries is no candidate (`unique_name_joins` would skip it).
-    Needs `comp(rec, root, labelled)`; → `summary`."""
+def name_choice_sql(roster_roles: Iterable[str], residence_roles: Iterable[str]) -> list[str]:
+    """The rare-name and household rules' choice of person (`docs/resolve.md` step 5), on
+    the component snapshot `comp(rec, root, labelled)` → `name_choice(leftover, person,
+    foreign_phone, rivals)` and the component `summary` of every root named there.
+
+    A candidate is a leftover component (no valid number) with one pinyin name key, names
+    of at least two characters and a record that is not a staff roster entry. Its person
+    is the one identified component carrying the key, or — when several do — the only
+    one of those living where the leftover lives or whose hukou house-mates (identified
+    components registered at one of its hukou houses) live there. `foreign_phone`: one
+    of the leftover's phones belongs to another identified component; `rivals`: the other
+    leftovers carrying the key. `unique_name.unique_name_joins` checks the rest."""
     roster = ", ".join(f"'{r}'" for r in roster_roles)
     residence = ", ".join(f"'{r}'" for r in residence_roles)
 
@@ -225,35 +229,50 @@ FROM pr GROUP BY rec""",
 CREATE OR REPLACE TEMP TABLE rc AS
 SELECT r.*, c.root, c.labelled FROM rec_info r JOIN comp c USING (rec)""",
         """
-CREATE OR REPLACE TEMP TABLE wanted AS
-WITH identified_keys AS (SELECT DISTINCT name_key AS k FROM rc WHERE labelled),
-cand AS (
-    SELECT root, min(name_key) AS k FROM rc WHERE NOT labelled GROUP BY root
+CREATE OR REPLACE TEMP TABLE name_choice AS
+WITH cand AS (
+    SELECT root AS l, min(name_key) AS k FROM rc WHERE NOT labelled GROUP BY root
     HAVING bool_or(eligible) AND count(DISTINCT name_key) = 1
-       AND min(length(name_std)) >= 2
-       AND min(name_key) IN (SELECT k FROM identified_keys)),
-by_key AS (
-    SELECT DISTINCT root, labelled FROM rc WHERE name_key IN (SELECT k FROM cand)),
-owners AS (
-    SELECT DISTINCT root FROM rc
-    WHERE labelled AND phone_std IN (
-        SELECT phone_std FROM rc WHERE root IN (SELECT root FROM cand))),
-houses AS (
-    SELECT DISTINCT house_code FROM rc
-    WHERE kind = 'hukou' AND root IN (SELECT root FROM by_key WHERE labelled)),
-mates AS (
-    SELECT DISTINCT root FROM rc
-    WHERE labelled AND kind = 'hukou' AND house_code IN (SELECT house_code FROM houses))
-SELECT root FROM by_key UNION SELECT root FROM owners UNION SELECT root FROM mates""",
+       AND min(length(name_std)) >= 2),
+carriers AS (
+    SELECT DISTINCT c.l, r.root AS p FROM cand c JOIN rc r ON r.labelled AND r.name_key = c.k),
+counts AS (SELECT l, count(*) AS n FROM carriers GROUP BY l),
+several AS (SELECT cr.l, cr.p FROM carriers cr JOIN counts USING (l) WHERE counts.n > 1),
+hukou AS (SELECT DISTINCT root, house_code FROM rc WHERE labelled AND kind = 'hukou'),
+family AS (
+    SELECT DISTINCT a.root AS p, b.root AS q
+    FROM hukou a JOIN hukou b USING (house_code)
+    WHERE a.root IN (SELECT p FROM several)
+    UNION SELECT p, p FROM several),
+lives AS (SELECT DISTINCT root, house_code FROM rc WHERE kind = 'residence'),
+supported AS (
+    SELECT DISTINCT s.l, s.p FROM several s
+    JOIN family f ON f.p = s.p
+    JOIN lives q ON q.root = f.q
+    JOIN lives x ON x.root = s.l AND x.house_code = q.house_code),
+chosen AS (
+    SELECT l, p FROM carriers JOIN counts USING (l) WHERE n = 1
+    UNION ALL
+    SELECT l, min(p) FROM supported GROUP BY l HAVING count(*) = 1),
+foreign_phone AS (
+    SELECT DISTINCT c.l FROM chosen c
+    JOIN rc lp ON lp.root = c.l AND lp.phone_std IS NOT NULL
+    JOIN rc o ON o.labelled AND o.phone_std = lp.phone_std AND o.root <> c.p),
+rivals AS (
+    SELECT c.l, list(DISTINCT r.root) AS rivals FROM chosen c JOIN cand k USING (l)
+    JOIN rc r ON NOT r.labelled AND r.name_key = k.k AND r.root <> c.l GROUP BY c.l)
+SELECT c.l AS leftover, c.p AS person, c.l IN (SELECT l FROM foreign_phone) AS foreign_phone,
+       coalesce(r.rivals, []) AS rivals
+FROM chosen c LEFT JOIN rivals r USING (l) ORDER BY c.l""",
         f"""
 CREATE OR REPLACE TEMP TABLE summary AS
-SELECT r.root, any_value(r.labelled) AS labelled, bool_or(r.eligible) AS allowed,
-       {items("r.house_code", "r.kind = 'hukou'")} AS hukou_houses,
+WITH wanted AS (
+    SELECT leftover AS root FROM name_choice UNION SELECT person FROM name_choice
+    UNION SELECT unnest(rivals) FROM name_choice)
+SELECT r.root,
        {items("r.house_code", "r.kind = 'residence'")} AS residences,
-       {items("r.name_key")} AS name_keys, {items("r.name_std")} AS names,
-       {items("r.birth_date")} AS births, {items("r.sex")} AS sexes,
-       {items("r.phone_std")} AS phones,
-       {items("r.id_number", "r.id_valid")} AS valid_ids,
+       {items("r.name_std")} AS names, {items("r.birth_date")} AS births,
+       {items("r.sex")} AS sexes, {items("r.id_number", "r.id_valid")} AS valid_ids,
        {items("r.id_number", "NOT r.id_valid")} AS invalid_ids
 FROM rc r WHERE r.root IN (SELECT root FROM wanted) GROUP BY r.root ORDER BY r.root""",
     ]

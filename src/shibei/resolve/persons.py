@@ -54,12 +54,11 @@ def link_persons(con: Any, linker: Linker, *, threshold: float = MATCH_THRESHOLD
         "rec": pa.array(range(len(snapshot)), pa.int64()),
         "root": pa.array(snapshot, pa.int64()),
         "labelled": pa.array([r in labelled for r in snapshot], pa.bool_())}))  # fmt: skip
-    for sql in person_sql.summaries_sql(ROSTER_ROLES, RESIDENCE_ROLES):
+    for sql in person_sql.name_choice_sql(ROSTER_ROLES, RESIDENCE_ROLES):
         con.execute(sql)
-    columns = con.sql("SELECT * FROM summary").to_arrow_table().to_pydict()
-    summary = summaries(columns)
-    allowed = {int(r) for r, ok in zip(columns["root"], columns["allowed"], strict=True) if ok}
-    joins = unique_name_joins(summary, labelled, allowed)
+    choices = con.execute("SELECT * FROM name_choice").fetchall()
+    summary = summaries(con.sql("SELECT * FROM summary").to_arrow_table().to_pydict())
+    joins = unique_name_joins(choices, summary)
     for leftover, person in joins:
         clusters.union(leftover, person)
     con.register("components", pa.table({

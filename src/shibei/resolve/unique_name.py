@@ -14,8 +14,9 @@ Precision first. The cluster joins only when
 - all its records carry one pinyin name key, of at least two characters;
 - exactly one identified cluster carries that key (another identified 王伟 anywhere
   makes it ambiguous) — or, for a common name, exactly one of those carrying it lives
-  where the leftover lives or has hukou house-mates living there (the household rule,
-  `_household_choice`);
+  where the leftover lives or has hukou house-mates living there (the household rule;
+  families move together: the leftover 王伟 seen at house A is the 王伟 whose hukou
+  house-mates live at A);
 - no leftover cluster with the same key contradicts the identified person on birth date or
   sex (it would be a second, unidentified 王伟: the name is then not unique);
 - each of its names is one of the person's names or one character away from one (same
@@ -31,30 +32,28 @@ Staff rosters (grid workers, community police) are not eligible: they name someo
 job, who need not live in the district, so a name alone does not make them a resident.
 
 Decisions are taken on a snapshot of the clusters and then applied, so they do not depend
-on the order clusters are visited (deterministic, engine-independent).
+on the order clusters are visited (deterministic, engine-independent). Choosing the one
+possible person runs in SQL over all components (`person_sql.name_choice_sql`); the
+checks against contradictions run here, on the few components a choice names.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from shibei.resolve.records import one_character_apart, within_one_edit
 
-MIN_NAME_LENGTH = 2
-
 
 @dataclass(slots=True)
 class Summary:
-    hukou_houses: set[str] = field(default_factory=set)
+    """What a component's records say, as far as the contradiction checks need."""
+
     residences: set[str] = field(default_factory=set)
-    name_keys: set[str] = field(default_factory=set)
     names: set[str] = field(default_factory=set)
     births: set[str] = field(default_factory=set)
     sexes: set[str] = field(default_factory=set)
-    phones: set[str] = field(default_factory=set)
     valid_ids: set[str] = field(default_factory=set)
     invalid_ids: set[str] = field(default_factory=set)
 
@@ -70,75 +69,23 @@ def summaries(columns: dict[str, list[Any]]) -> dict[int, Summary]:
 
 
 def unique_name_joins(
-    summary: dict[int, Summary], labelled: set[int], allowed: set[int]
+    choices: Sequence[tuple[int, int, bool, Sequence[int]]], summary: dict[int, Summary]
 ) -> list[tuple[int, int]]:
-    """(leftover root, identified root) pairs to join. `summary` maps a component's root
-    to what its records say; `labelled` are the roots holding a valid ID number; a
-    leftover joins only when it is in `allowed` (one of its records is not a staff roster
-    entry). `summary` must hold every component the decisions look at
-    (`person_sql.summaries_sql` selects them): the leftovers, every component carrying
-    their name keys, the identified owners of their phones and the hukou house-mates of
-    the identified persons carrying their names."""
-    identified_by_key: dict[str, list[int]] = defaultdict(list)
-    leftover_by_key: dict[str, list[int]] = defaultdict(list)
-    phone_owners: dict[str, set[int]] = defaultdict(set)
-    hukou_index: dict[str, set[int]] = defaultdict(set)
-    for root, s in summary.items():
-        if root in labelled:
-            for house in s.hukou_houses:
-                hukou_index[house].add(root)
-            for key in s.name_keys:
-                identified_by_key[key].append(root)
-            for phone in s.phones:
-                phone_owners[phone].add(root)
-        else:
-            for key in s.name_keys:
-                leftover_by_key[key].append(root)
+    """(leftover root, identified root) pairs to join, from the choices of
+    `person_sql.name_choice_sql` — (leftover, its one possible person, whether one of its
+    phones belongs to another identified person, the other leftovers with its name) —
+    and the `summary` of every component named there: the leftover joins when nothing
+    contradicts the person and no rival leftover disagrees with the person either (a
+    second, unidentified 王伟 makes the name not unique)."""
     joins: list[tuple[int, int]] = []
-    for root in sorted(summary):
-        s = summary[root]
-        if root in labelled or root not in allowed or len(s.name_keys) != 1:
+    for leftover, person, foreign_phone, rivals in sorted(choices):
+        chosen = summary[person]
+        if foreign_phone or not _agrees(summary[leftover], chosen):
             continue
-        (key,) = s.name_keys
-        if min((len(n) for n in s.names), default=0) < MIN_NAME_LENGTH:
-            continue
-        candidates = identified_by_key.get(key, [])
-        if len(candidates) > 1:
-            chosen = _household_choice(s, candidates, summary, hukou_index)
-            candidates = [chosen] if chosen is not None else []
-        if len(candidates) != 1:
-            continue
-        person = summary[candidates[0]]
-        if not _agrees(s, person):
-            continue
-        if any(phone_owners.get(p, set()) - {candidates[0]} for p in s.phones):
-            continue
-        rivals = [o for o in leftover_by_key[key] if o != root]
-        if any(not _agrees(summary[o], person) for o in rivals):
+        if any(not _agrees(summary[o], chosen) for o in rivals):
             continue  # another leftover 王伟 is someone else: the name is not unique
-        joins.append((root, candidates[0]))
+        joins.append((leftover, person))
     return joins
-
-
-def _household_choice(
-    s: Summary,
-    candidates: Sequence[int],
-    summary: dict[int, Summary],
-    hukou_index: dict[str, set[int]],
-) -> int | None:
-    """The household rule, for a common name: of the identified persons carrying it, the
-    only one who lives where this leftover lives, or whose hukou household has another
-    member (an identified person registered at the same hukou house) living there.
-    Families move together: the leftover 王伟 seen at house A is the 王伟 whose hukou
-    house-mates live at A."""
-    if not s.residences:
-        return None
-    supported = []
-    for person in candidates:
-        family = set().union(*(hukou_index[h] for h in summary[person].hukou_houses))
-        if any(summary[q].residences & s.residences for q in family | {person}):
-            supported.append(person)
-    return supported[0] if len(supported) == 1 else None
 
 
 def _agrees(s: Summary, person: Summary) -> bool:
