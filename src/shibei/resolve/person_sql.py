@@ -347,14 +347,14 @@ def golden_sql() -> str:
     residence = f"house_code IS NOT NULL AND source <> '{POLICE}'"
     hukou = f"house_code IS NOT NULL AND source = '{POLICE}'"
     migrant = "(source = 'migrant_registration' OR role = 'migrant')"
+    # freshest first, unknown dates last
+    fresh = "coalesce(DATE '1970-01-01' - observed_on, 2147483647)"
     return f"""
 WITH base AS (
     SELECT pr.*, f.person_id,
            source || ':' || batch || ':' || CAST("row" AS VARCHAR) AS prov,
-           row_number() OVER (ORDER BY rank_src, observed_on DESC NULLS LAST, mention_id)
-               AS ord_src,
-           row_number() OVER (ORDER BY rank_res, observed_on DESC NULLS LAST, mention_id)
-               AS ord_res,
+           (rank_src, {fresh}, mention_id) AS ord_src,
+           (rank_res, {fresh}, mention_id) AS ord_res,
            '来源权威优先：' || {_label_sql("source")} || '（第' || CAST(rank_src + 1 AS VARCHAR)
                || '位）' AS why_src,
            '来源权威优先：' || {_label_sql("source")} || '（第' || CAST(rank_res + 1 AS VARCHAR)
