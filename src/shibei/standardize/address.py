@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
+from shibei.standardize.address_parse import AddressElement as AddressElement
 from shibei.standardize.address_parse import parse_normalized
 from shibei.standardize.text import normalize_text, normalize_with_offsets
 
@@ -37,19 +38,6 @@ STRUCTURAL_LABELS = (
     "prov", "city", "district", "town", "community", "road", "roadno", "houseno", "cellno",
     "floorno", "roomno",
 )  # fmt: skip
-
-
-class AddressElement(NamedTuple):
-    """One labelled part of an address; `start`/`end` index the normalized text.
-
-    Immutable; a named tuple because a parse makes a dozen of them and a frozen
-    dataclass's constructor costs several times as much."""
-
-    label: str
-    text: str  # as written after normalization, unit included: 123号
-    value: str | int  # int for number labels when the text has digits, else the text
-    start: int
-    end: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +116,7 @@ def parse_address(text: str, *, infer: bool = False) -> ParsedAddress:
         text = "" if text is None else str(text)
     norm = prepare_address_text(text)
     raw = parse_normalized(norm, infer=infer)
-    elements = tuple(map(AddressElement._make, raw.elements))
+    elements = tuple(raw.elements)
     return ParsedAddress(
         text=text,
         normalized=norm,

@@ -15,10 +15,11 @@ level both agree on. Compound names, their aliases and old road names resolve th
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from shibei.gazetteer.gazetteer import Gazetteer
 from shibei.gazetteer.model import DISTRICT_CODE, Building
@@ -67,6 +68,17 @@ class AddressMatch:
         return out
 
 
+class _Found(NamedTuple):
+    """What the steps find: an `AddressMatch` without its parse, which `match_parsed`
+    adds (so each match builds one frozen dataclass, not two)."""
+
+    code: str | None
+    level: str
+    confidence: float
+    reason: str
+    candidates: tuple[Candidate, ...] = ()
+
+
 class AddressMatcher:
     """Indexes one gazetteer for matching; build once, match many."""
 
@@ -97,6 +109,9 @@ class AddressMatcher:
             self._compound_first[name[:2]].append(name)
         for names in self._compound_first.values():
             names.sort(key=len, reverse=True)
+        # where a compound name may start: `_compound_at` looks only there
+        firsts = "".join(sorted({k[0] for k in self._compound_first if k}))
+        self._compound_start = re.compile(f"[{re.escape(firsts)}]" if firsts else "(?!)")
         self.buildings_at_door: dict[tuple[str, int], list[Building]] = defaultdict(list)
         self.buildings_in_compound: dict[tuple[str, int], list[Building]] = defaultdict(list)
         for b in gazetteer.buildings:
@@ -141,15 +156,15 @@ class AddressMatcher:
     def match_parsed(
         self, parsed: ParsedAddress, *, street_hint: str | None = None
     ) -> AddressMatch:
-        out = self._match(parsed, street_hint)
-        return AddressMatch(out.code, out.level, out.confidence, out.reason, out.candidates, parsed)
+        code, level, confidence, reason, candidates = self._match(parsed, street_hint)
+        return AddressMatch(code, level, confidence, reason, candidates, parsed)
 
     # -- the steps ------------------------------------------------------------------------
 
-    def _match(self, p: ParsedAddress, street_hint: str | None) -> AddressMatch:
+    def _match(self, p: ParsedAddress, street_hint: str | None) -> _Found:
         v = p.elements_dict()
         if self._elsewhere(p, v):
-            return AddressMatch(None, "none", 1.0, "不在本区")
+            return _Found(None, "none", 1.0, "不在本区")
         named_street = self._named_street(v)
         street = named_street or street_hint
         communities = self._communities(v, street)
@@ -166,13 +181,14 @@ class AddressMatcher:
         buildings = self._buildings(roads, roadno, compound, houseno)
         # What the text says about community and street, then the source's street, only
         # narrow a choice: they never empty it (a stale hint must not hide the house).
-        for keep in (
-            (lambda b: communities is None or b.grid_code[:12] in communities),
-            (lambda b: named_street is None or b.grid_code[:9] == named_street),
-            (lambda b: street_hint is None or b.grid_code[:9] == street_hint),
-        ):
-            if len(buildings) > 1:
-                buildings = [b for b in buildings if keep(b)] or buildings
+        if len(buildings) > 1:
+            for keep in (
+                (lambda b: communities is None or b.grid_code[:12] in communities),
+                (lambda b: named_street is None or b.grid_code[:9] == named_street),
+                (lambda b: street_hint is None or b.grid_code[:9] == street_hint),
+            ):
+                if len(buildings) > 1:
+                    buildings = [b for b in buildings if keep(b)] or buildings
         if buildings:
             return self._deepen(buildings, unit, room, p)
         if street is not None:
@@ -225,7 +241,8 @@ class AddressMatcher:
 
     def _compound_at(self, text: str) -> tuple[str, int] | None:
         """The first (longest) compound name or alias in the text: (code, start)."""
-        for i in range(len(text) - 1):
+        for m in self._compound_start.finditer(text, 0, len(text) - 1):
+            i = m.start()
             for name in self._compound_first.get(text[i : i + 2], ()):
                 if text.startswith(name, i):
                     return self.compound_by_name[name], i
@@ -254,7 +271,7 @@ class AddressMatcher:
 
     def _deepen(
         self, buildings: list[Building], unit: int | None, room: int | None, p: ParsedAddress
-    ) -> AddressMatch:
+    ) -> _Found:
         if room is not None:
             houses = []
             for b in buildings:
@@ -264,18 +281,16 @@ class AddressMatcher:
                     if code is not None:
                         houses.append(code)
             if len(houses) == 1:
-                return AddressMatch(
-                    houses[0], "house", 0.98 * _trust(p), "门牌/小区+楼栋+单元+室唯一"
-                )
+                return _Found(houses[0], "house", 0.98 * _trust(p), "门牌/小区+楼栋+单元+室唯一")
             if len(houses) > 1:
-                return AddressMatch(
+                return _Found(
                     None, "none", 0.5, "多个房屋相符",
                     tuple(Candidate(h, "house", 1 / len(houses)) for h in houses),
                 )  # fmt: skip
         if len(buildings) == 1:
             reason = "楼栋唯一，未找到该室" if room is not None else "楼栋唯一"
-            return AddressMatch(buildings[0].code, "building", 0.95 * _trust(p), reason)
-        return AddressMatch(
+            return _Found(buildings[0].code, "building", 0.95 * _trust(p), reason)
+        return _Found(
             None, "none", 0.4, "多个楼栋相符",
             tuple(Candidate(b.code, "building", 1 / len(buildings)) for b in buildings),
         )  # fmt: skip
@@ -288,23 +303,23 @@ class AddressMatcher:
         compound: str | None,
         communities: set[str] | None,
         street: str | None,
-    ) -> AddressMatch:
+    ) -> _Found:
         if roadno is not None and len(roads) == 1 and (roads[0], roadno) in self.buildings_at_door:
-            return AddressMatch(f"{roads[0]}{roadno:04d}", "door", 0.9, "门牌唯一")
+            return _Found(f"{roads[0]}{roadno:04d}", "door", 0.9, "门牌唯一")
         if compound is not None:
-            return AddressMatch(compound, "compound", 0.9, "小区唯一")
+            return _Found(compound, "compound", 0.9, "小区唯一")
         if len(roads) == 1:
-            return AddressMatch(roads[0], "road", 0.85, "道路唯一")
+            return _Found(roads[0], "road", 0.85, "道路唯一")
         if len(roads) > 1:
-            return AddressMatch(
+            return _Found(
                 None, "none", 0.3, "道路跨多个街道",
                 tuple(Candidate(r, "road", 1 / len(roads)) for r in roads),
             )  # fmt: skip
         if communities is not None and len(communities) == 1:
-            return AddressMatch(next(iter(communities)), "community", 0.85, "社区唯一")
+            return _Found(next(iter(communities)), "community", 0.85, "社区唯一")
         if street is not None:
-            return AddressMatch(street, "street", 0.8, "街道唯一")
-        return AddressMatch(None, "none", 0.0, "无法定位")
+            return _Found(street, "street", 0.8, "街道唯一")
+        return _Found(None, "none", 0.0, "无法定位")
 
 
 def _int(value: str | int | None) -> int | None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from shibei.standardize.divisions import (
     LEVEL_RANK,
@@ -25,7 +26,20 @@ from shibei.standardize.divisions import (
     division_table,
 )
 
-RawElement = tuple[str, str, str | int, int, int]  # label, text, value, start, end
+
+class AddressElement(NamedTuple):
+    """One labelled part of an address; `start`/`end` index the normalized text.
+
+    Immutable; a named tuple because a parse makes a dozen of them and a frozen
+    dataclass's constructor costs several times as much. The parser makes them with
+    ``tuple.__new__``, which skips the named tuple's Python-level ``__new__``."""
+
+    label: str
+    text: str  # as written after normalization, unit included: 123号
+    value: str | int  # int for number labels when the text has digits, else the text
+    start: int
+    end: int
+
 
 _ROAD_SUFFIX = r"(?:支路|路(?!口)|大道|大街|街(?!道)|道(?!办)|巷|胡同|公路|环路)"
 _ROAD_AFTER = re.compile(rf"[东西南北中]?[一二三四五六七八九十0-9]{{0,3}}{_ROAD_SUFFIX}")
@@ -79,7 +93,6 @@ _SUBPOI_TAIL = re.compile(
 # a road after another, joined: 文三路与古翠路 (the joining word is no label)
 _ROAD_JOIN = frozenset("与跟交")
 _SEPARATORS = frozenset(" ,.;:()[]/\\_-+*'\"&|!?<>{}=~^`@$%")
-_DROP_SEPARATORS = str.maketrans(dict.fromkeys(_SEPARATORS))
 _ANY_SEPARATOR = re.compile("[" + re.escape("".join(sorted(_SEPARATORS))) + "]")
 _TOKEN = re.compile(
     r"(?P<num>[A-Z]?[0-9]+[A-Z]?(?:-[A-Z]?[0-9]+[A-Z]?)*|[A-Z](?=号楼|栋|幢|座|单元|楼|层|室|区))"
@@ -102,7 +115,7 @@ _AFTER_BUILDING = frozenset({None, "单元", "门", "室", "户", "号", "房"})
 
 @dataclass(slots=True)
 class RawParse:
-    elements: list[RawElement] = field(default_factory=list)
+    elements: list[AddressElement] = field(default_factory=list)
     canonical: dict[str, str] = field(default_factory=dict)
     inferred: dict[str, str] = field(default_factory=dict)
     division_code: str | None = None
@@ -113,7 +126,7 @@ class RawParse:
 class _State:
     text: str
     table: DivisionTable
-    elements: list[RawElement] = field(default_factory=list)
+    elements: list[AddressElement] = field(default_factory=list)
     seen: set[str] = field(default_factory=set)
     last: str | None = None
     chain: list[Division] = field(default_factory=list)  # resolved divisions, shallow first
@@ -122,7 +135,9 @@ class _State:
 
     def add(self, label: str, start: int, end: int, value: str | int | None = None) -> None:
         text = self.text[start:end]
-        self.elements.append((label, text, text if value is None else value, start, end))
+        if value is None:
+            value = text
+        self.elements.append(tuple.__new__(AddressElement, (label, text, value, start, end)))
         self.seen.add(label)
         self.last = label
 
@@ -154,7 +169,7 @@ def parse_normalized(text: str, *, infer: bool = False) -> RawParse:
 class _Head:
     """The state after pass 1 and the first word of pass 2, for `_HEAD_CACHE`."""
 
-    elements: tuple[RawElement, ...]
+    elements: tuple[AddressElement, ...]
     seen: frozenset[str]
     last: str | None
     chain: tuple[Division, ...]
@@ -251,7 +266,9 @@ def _match_division(state: _State, pos: int) -> tuple[int, NameEntry | None] | N
         if own is None and anywhere is None:
             continue
         entries = (own or []) + (anywhere or [])
-        if deepest is not None and not _ROAD_AFTER.match(s, pos + length):
+        after = pos + length
+        road_after = _ROAD_AFTER.match(s, after) is not None
+        if deepest is not None and not road_after:
             if any(e.division.code == d.code for e in entries for d in state.chain):
                 return length, None
             consistent = [
@@ -269,8 +286,7 @@ def _match_division(state: _State, pos: int) -> tuple[int, NameEntry | None] | N
             entries = [e for e in entries if e.division.level != "town" or e.kind != "short"]
             if not entries:
                 continue
-        after = pos + length
-        if _ROAD_AFTER.match(s, after):  # 辽宁路, 山东路: a road, whatever came before
+        if road_after:  # 辽宁路, 山东路: a road, whatever came before
             return None
         entry = min(entries, key=_entry_rank)
         if entry.kind == "short" and _GUARD_AFTER.match(s, after):
@@ -513,7 +529,9 @@ def _parse_number(
         state.add(label, start, stop, int(chunk) if chunk.isdigit() else _number_value(chunk))
     if unit and labels and labels[-1] is not None:  # the unit belongs to the last part
         label, _, value, start, _ = state.elements[-1]
-        state.elements[-1] = (label, text[start : m.end()], value, start, m.end())
+        state.elements[-1] = tuple.__new__(
+            AddressElement, (label, text[start : m.end()], value, start, m.end())
+        )
 
 
 def _number_labels(
@@ -605,7 +623,7 @@ def _confidence(state: _State) -> float:
     for label, _, _, start, end in state.elements:
         covered += (end - start) // 2 if label in ("poi", "subpoi") else end - start
     text = state.text
-    letters = len(text.translate(_DROP_SEPARATORS)) if _ANY_SEPARATOR.search(text) else len(text)
+    letters = len(text) - len(_ANY_SEPARATOR.findall(text))
     score = 0.3 + 0.7 * min(1.0, covered / max(letters, 1))
     if state.ambiguous:
         score -= 0.2

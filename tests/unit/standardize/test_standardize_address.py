@@ -291,3 +291,10 @@ def test_a_shared_head_parses_the_same_warm_or_cold(texts: list[str]) -> None:
     for text, parsed in zip(texts, warm, strict=True):
         address_parse._HEAD_CACHE.clear()
         assert parse_address(text, infer=True) == parsed
+
+
+def test_confidence_counts_letters_without_separators() -> None:
+    from shibei.standardize.address_parse import _ANY_SEPARATOR, _SEPARATORS
+
+    assert {chr(c) for c in range(0x10000) if _ANY_SEPARATOR.fullmatch(chr(c))} == _SEPARATORS
+    assert parse_address("辽宁路 123号").confidence == parse_address("辽宁路123号").confidence

@@ -130,3 +130,17 @@ def test_match_addresses_keeps_rows_and_nulls(matcher: AddressMatcher) -> None:
     table = match_addresses([text, None, text], matcher)
     assert table.column("code").to_pylist() == [g.houses[0].code, None, g.houses[0].code]
     assert table.column("level").to_pylist() == ["house", None, "house"]
+
+
+@pytest.mark.parametrize("where", ["start", "middle", "end", "alone"])
+def test_finds_a_compound_name_anywhere_in_the_text(matcher: AddressMatcher, where: str) -> None:
+    g = _gazetteer()
+    code, _ = _a_house_in_a_compound()
+    compound = g.building(g.house(code).building_code).compound_code
+    assert compound is not None
+    name = g.compound(compound).name
+    text = {"start": f"{name}旁边", "middle": f"甲乙{name}丙丁", "end": f"甲乙{name}",
+            "alone": name}[where]  # fmt: skip
+    assert matcher._compound_at(text) == (compound, text.index(name))
+    assert matcher._compound_at(name[0]) is None
+    assert matcher._compound_at("") is None

@@ -129,3 +129,12 @@ def test_organization_key_drops_region_and_legal_form(raw: str, key: str) -> Non
 
 def test_organization_full_name_is_kept() -> None:
     assert normalize_organization_name("海信电器（青岛） 有限公司") == "海信电器(青岛)有限公司"
+
+
+def test_text_the_fast_path_skips_is_text_the_character_map_leaves_alone() -> None:
+    from shibei.standardize.text import _CHARS, _UNCHANGED
+
+    skipped = [chr(c) for c in range(0x10000) if _UNCHANGED.fullmatch(chr(c))]
+    assert len(skipped) > 20000  # printable ASCII but ~, and the CJK Unified Ideographs
+    assert [c for c in skipped if c.translate(_CHARS) != c] == []
+    assert normalize_text("ｎｏ．３～５") == "no.3-5"  # not skipped: full-width, ～
