@@ -95,6 +95,8 @@ def run(scale: float, progress: Progress) -> dict[str, Any]:
         "baseline_splink_f1": baseline["f1"],
         "resolve_speedup_vs_baseline": round(baseline_seconds / report["seconds"]["resolve"], 2),
     }
+    for stage, stage_seconds in report["resolve"].seconds.items():
+        figures[f"resolve_{stage}_seconds"] = stage_seconds
     linkage = person_linkage_seconds(report["resolve"].seconds)
     figures["person_linkage_seconds"] = round(linkage, 2)
     figures["person_linkage_speedup_vs_baseline"] = round(baseline_seconds / linkage, 2)

@@ -323,89 +323,84 @@ def golden_sql() -> str:
     order (freshest `observed_on`, then mention id, break ties); `house_code` the first
     residence outside the police registry in residence order; `hukou_house_code` the police
     registry's; phones all of them in authority order. `<attr>_source` is
-    `source:batch:row`, `<attr>_why` says why in Chinese."""
-    attrs = {
-        "name": "name_std",
-        "id_number": "id_number_std",
-        "birth_date": "coalesce(mention_birth, CAST(birth_date AS DATE))",
-        "sex": "sex",
-    }
-    windows = ",\n".join(
-        f"{expr} AS v_{a}, count({expr}) OVER (PARTITION BY person_id, rank_src) AS n_{a}"
-        for a, expr in attrs.items()
-    )
-    picks = []
-    for a in attrs:
-        key = "(ord_src)"
-        filt = f"FILTER (WHERE v_{a} IS NOT NULL)"
-        picks += [
-            f"arg_min(v_{a}, {key}) {filt} AS {a}",
-            f"arg_min(prov, {key}) {filt} AS {a}_source",
-            f"arg_min(why_src || CASE WHEN n_{a} > 1 THEN when_text ELSE '' END, {key}) "
-            f"{filt} AS {a}_why",
-        ]
+    `source:batch:row`, `<attr>_why` says why in Chinese. Each choice takes the best two
+    candidates (`arg_min(…, 2)`): a second one of the same rank makes freshness the
+    reason."""
+    # freshest first, unknown dates last
+    fresh = "coalesce(DATE '1970-01-01' - observed_on, 2147483647)"
     residence = f"house_code IS NOT NULL AND source <> '{POLICE}'"
     hukou = f"house_code IS NOT NULL AND source = '{POLICE}'"
     migrant = "(source = 'migrant_registration' OR role = 'migrant')"
-    # freshest first, unknown dates last
-    fresh = "coalesce(DATE '1970-01-01' - observed_on, 2147483647)"
+    picks = {  # attribute: (value, candidates, rank column, order)
+        "name": ("name_std", "name_std IS NOT NULL", "rank_src", "ord_src"),
+        "id_number": ("id_number_std", "id_number_std IS NOT NULL", "rank_src", "ord_src"),
+        "birth_date": ("birth", "birth IS NOT NULL", "rank_src", "ord_src"),
+        "sex": ("sex", "sex IS NOT NULL", "rank_src", "ord_src"),
+        "house_code": ("house_code", residence, "rank_res", "ord_res"),
+        "hukou_house_code": ("house_code", hukou, "rank_src", "ord_src"),
+    }
+
+    def best_two(value: str, where: str, rank: str, order: str) -> str:
+        fields = f"v := {value}, source := source, batch := batch, r := \"row\", " \
+                 f"observed_on := observed_on, rank := {rank}"  # fmt: skip
+        return f"arg_min(struct_pack({fields}), {order}, 2) FILTER (WHERE {where})"
+
+    def provenance(x: str) -> str:
+        return f"{x}.source || ':' || {x}.batch || ':' || CAST({x}.r AS VARCHAR)"
+
+    def why(t: str) -> str:
+        first = f"{t}[1]"
+        return (
+            f"'来源权威优先：' || {_label_sql(f'{first}.source')} || '（第' || "
+            f"CAST({first}.rank + 1 AS VARCHAR) || '位）' || "
+            f"CASE WHEN len({t}) > 1 AND {t}[2].rank = {first}.rank THEN '；同级来源中最新（' || "
+            f"coalesce(strftime({first}.observed_on, '%Y-%m-%d'), '未知日期') || '）' ELSE '' END"
+        )
+
+    chosen = ",\n".join(f"{best_two(*how)} AS t_{a}" for a, how in picks.items())
+    columns = []
+    for a in picks:
+        if a == "house_code":
+            columns.append("coalesce(p.phones, []) AS phones, "
+                           f"{provenance('g.phone_first')} AS phones_source, "
+                           "'全部号码，按来源权威排序；首个来自' || "
+                           f"{_label_sql('g.phone_first.source')} AS phones_why")  # fmt: skip
+        columns.append(f"g.t_{a}[1].v AS {a}, {provenance(f'g.t_{a}[1]')} AS {a}_source, "
+                       f"{why(f'g.t_{a}')} AS {a}_why")  # fmt: skip
+    prov_fields = 'source := source, batch := batch, r := "row"'
     return f"""
 WITH base AS (
-    SELECT pr.*, f.person_id,
-           source || ':' || batch || ':' || CAST("row" AS VARCHAR) AS prov,
-           (rank_src, {fresh}, mention_id) AS ord_src,
-           (rank_res, {fresh}, mention_id) AS ord_res,
-           '来源权威优先：' || {_label_sql("source")} || '（第' || CAST(rank_src + 1 AS VARCHAR)
-               || '位）' AS why_src,
-           '来源权威优先：' || {_label_sql("source")} || '（第' || CAST(rank_res + 1 AS VARCHAR)
-               || '位）' AS why_res,
-           '；同级来源中最新（' || coalesce(strftime(observed_on, '%Y-%m-%d'), '未知日期')
-               || '）' AS when_text
+    SELECT f.person_id, pr.mention_id, pr.source, pr.batch, pr."row", pr.observed_on,
+           pr.rank_src, pr.rank_res, pr.role, pr.name_std, pr.id_number_std, pr.sex,
+           coalesce(pr.mention_birth, CAST(pr.birth_date AS DATE)) AS birth,
+           pr.phone_std, pr.house_code,
+           (pr.rank_src, {fresh}, pr.mention_id) AS ord_src,
+           (pr.rank_res, {fresh}, pr.mention_id) AS ord_res
     FROM pr JOIN fin f USING (rec)),
-w AS (
-    SELECT *, {windows},
-           count(*) FILTER (WHERE {residence}) OVER (PARTITION BY person_id, rank_res)
-               AS n_res,
-           count(*) FILTER (WHERE {hukou}) OVER (PARTITION BY person_id) AS n_hukou
-    FROM base),
 phones AS (
     SELECT person_id, list(phone_std ORDER BY first) AS phones
     FROM (SELECT person_id, phone_std, min(ord_src) AS first FROM base
           WHERE phone_std IS NOT NULL GROUP BY ALL)
     GROUP BY person_id),
 g AS (
-    SELECT person_id,
-           {", ".join(picks)},
-           arg_min(prov, ord_src) FILTER (WHERE phone_std IS NOT NULL) AS phones_source,
-           '全部号码，按来源权威排序；首个来自'
-               || arg_min({_label_sql("source")}, ord_src) FILTER (WHERE phone_std IS NOT NULL)
-               AS phones_why,
-           arg_min(house_code, ord_res) FILTER (WHERE {residence}) AS house_code,
-           arg_min(prov, ord_res) FILTER (WHERE {residence}) AS house_code_source,
-           arg_min(why_res || CASE WHEN n_res > 1 THEN when_text ELSE '' END, ord_res)
-               FILTER (WHERE {residence}) AS house_code_why,
-           arg_min(house_code, ord_src) FILTER (WHERE {hukou}) AS hukou_house_code,
-           arg_min(prov, ord_src) FILTER (WHERE {hukou}) AS hukou_house_code_source,
-           arg_min(why_src || CASE WHEN n_hukou > 1 THEN when_text ELSE '' END, ord_src)
-               FILTER (WHERE {hukou}) AS hukou_house_code_why,
+    SELECT person_id, {chosen},
+           arg_min(struct_pack({prov_fields}), ord_src) FILTER (WHERE phone_std IS NOT NULL)
+               AS phone_first,
            bool_or({hukou}) AS has_hukou, bool_or({migrant}) AS has_migrant,
-           arg_min(prov, mention_id) FILTER (WHERE {hukou}) AS hukou_first,
-           arg_min(prov, ord_src) FILTER (WHERE {migrant}) AS migrant_first
-    FROM w GROUP BY person_id)
-SELECT g.* EXCLUDE (has_hukou, has_migrant, hukou_first, migrant_first, phones_source,
-                    phones_why, house_code, house_code_source, house_code_why,
-                    hukou_house_code, hukou_house_code_source, hukou_house_code_why),
-       coalesce(p.phones, []) AS phones, g.phones_source, g.phones_why,
-       g.house_code, g.house_code_source, g.house_code_why,
-       g.hukou_house_code, g.hukou_house_code_source, g.hukou_house_code_why,
+           arg_min(struct_pack({prov_fields}), mention_id) FILTER (WHERE {hukou})
+               AS hukou_first,
+           arg_min(struct_pack({prov_fields}), ord_src) FILTER (WHERE {migrant})
+               AS migrant_first
+    FROM base GROUP BY person_id)
+SELECT g.person_id, {", ".join(columns)},
        g.has_migrant AND NOT g.has_hukou AS is_migrant,
-       CASE WHEN g.has_hukou THEN g.hukou_first
-            WHEN g.has_migrant THEN g.migrant_first END AS is_migrant_source,
+       CASE WHEN g.has_hukou THEN {provenance("g.hukou_first")}
+            WHEN g.has_migrant THEN {provenance("g.migrant_first")} END AS is_migrant_source,
        CASE WHEN g.has_hukou THEN '有公安户籍记录'
             WHEN g.has_migrant THEN '有流动人口登记，无公安户籍记录'
             ELSE '无流动人口登记' END AS is_migrant_why
 FROM g LEFT JOIN phones p USING (person_id)
-ORDER BY person_id"""
+ORDER BY g.person_id"""
 
 
 def conflicts_sql() -> str:
