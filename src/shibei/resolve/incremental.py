@@ -75,6 +75,7 @@ def reach_of_new_mentions(lake_dir: Path) -> tuple[int, int, int]:
     for the lake as it stands (new batches ingested, not yet resolved)."""
     import duckdb
 
+    from shibei.resolve.person_sql import literal
     from shibei.resolve.persons import identity_records
     from shibei.resolve.pipeline import load_person_mentions
 
@@ -85,7 +86,7 @@ def reach_of_new_mentions(lake_dir: Path) -> tuple[int, int, int]:
         links = lake_dir / "resolve" / "person_links.parquet"
         con.execute(
             "CREATE TEMP TABLE prev AS "
-            + (f"SELECT mention_id, person_id FROM read_parquet('{links}')" if links.exists()
+            + (f"SELECT mention_id, person_id FROM read_parquet({literal(links)})" if links.exists()
                else "SELECT '' AS mention_id, '' AS person_id WHERE FALSE")
         )  # fmt: skip
         m = (

@@ -43,6 +43,11 @@ RECORD_COLUMNS = (
 """The identity tuple of a record (`model.PersonRecord`)."""
 
 
+def literal(path: object) -> str:
+    """A path (or any text) as a SQL string literal."""
+    return "'" + str(path).replace("'", "''") + "'"
+
+
 def rank_sql(order: tuple[str, ...], column: str = "source") -> str:
     """`authority.rank` as SQL: 0 for the first source of `order`, unknown ones last."""
     whens = " ".join(f"WHEN '{s}' THEN {n}" for n, s in enumerate(order))

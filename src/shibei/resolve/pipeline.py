@@ -153,7 +153,8 @@ def load_person_mentions(con: Any, lake_dir: Path) -> None:
         con.register("mentions_in", empty)
         person_sql.load_mentions(con, "mentions_in", empty.column_names)
         return
-    relation = f"read_parquet({files!r}, union_by_name = true)"
+    paths = ", ".join(person_sql.literal(f) for f in files)
+    relation = f"read_parquet([{paths}], union_by_name = true)"
     present = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()]
     person_sql.load_mentions(con, relation, present)
 
@@ -161,18 +162,20 @@ def load_person_mentions(con: Any, lake_dir: Path) -> None:
 def _previous(con: Any, previous: Path, links: str, entity: str) -> None:
     """`prev_ledger` and `prev_links` of an earlier run (empty when there is none)."""
     ledger, link_file = previous / "id_ledger.parquet", previous / f"{links}.parquet"
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE prev_ledger AS "
-        + (f"SELECT entity_type, entity_id, anchor, first_seen_batch FROM read_parquet('{ledger}')"
-           if ledger.exists() else
-           "SELECT '' AS entity_type, '' AS entity_id, '' AS anchor, '' AS first_seen_batch "
-           "WHERE FALSE")
-    )  # fmt: skip
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE prev_links AS "
-        + (f"SELECT mention_id, {entity} AS entity_id FROM read_parquet('{link_file}')"
-           if link_file.exists() else "SELECT '' AS mention_id, '' AS entity_id WHERE FALSE")
-    )  # fmt: skip
+    columns = "entity_type, entity_id, anchor, first_seen_batch"
+    if ledger.exists():
+        source = f"SELECT {columns} FROM read_parquet({person_sql.literal(ledger)})"
+    else:
+        source = "SELECT " + ", ".join(f"'' AS {c}" for c in columns.split(", ")) + " WHERE FALSE"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE prev_ledger AS {source}")
+    if link_file.exists():
+        source = (
+            f"SELECT mention_id, {entity} AS entity_id "
+            f"FROM read_parquet({person_sql.literal(link_file)})"
+        )
+    else:
+        source = "SELECT '' AS mention_id, '' AS entity_id WHERE FALSE"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE prev_links AS {source}")
 
 
 _PERSON_CLUSTERS_SQL = (
