@@ -94,10 +94,11 @@ def train_model(scale: float = 0.01, out: Path | None = None) -> Path:
     mentions, _ = person_mentions(_data_dir(scale, Settings().seed, NullProgress()))
     con = connect_mentions(mentions)
     try:
-        records, groups = identity_records(con)
+        records = identity_records(con)
+        labels = [label for (label,) in con.execute("SELECT label FROM rg ORDER BY rec").fetchall()]
     finally:
         con.close()
-    model = train_person_model(records_from_arrow(records), groups["label"])
+    model = train_person_model(records_from_arrow(records), labels)
     model["trained_on"] = f"reference district, scale {scale}, seed {Settings().seed}"
     path = out or Path(__file__).parents[1] / "resolve" / "models" / "person_v1.json"
     path.write_text(json.dumps(model, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -7,36 +7,33 @@ mention joins at most one ID-number person, the one it matches best.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from shibei.resolve.model import ScoredPair
 
 
 class ConstrainedClusters:
-    """Union-find over records; each root keeps the set of ID labels in its component."""
+    """Union-find over records that only stores what changed: a record not mentioned is
+    its own root until it is joined. Each root keeps the set of ID labels in its
+    component. `groups` seeds it with deterministic groups: record → (its group's first
+    record, the group's label)."""
 
-    def __init__(self, size: int) -> None:
-        self._parent = list(range(size))
-        self._labels: list[frozenset[str]] = [frozenset()] * size
-
-    @classmethod
-    def grouped(cls, roots: Sequence[int], labels: Sequence[str | None]) -> ConstrainedClusters:
-        """Records already joined in groups: `roots[i]` is the smallest record of i's
-        group (itself when alone) and `labels[i]` the group's ID label, if any."""
-        clusters = cls(0)
-        clusters._parent = list(roots)
-        clusters._labels = [frozenset()] * len(roots)
-        for i, label in enumerate(labels):
+    def __init__(self, groups: Mapping[int, tuple[int, str | None]] | None = None) -> None:
+        self._parent: dict[int, int] = {}
+        self._labels: dict[int, frozenset[str]] = {}
+        for record, (root, label) in (groups or {}).items():
+            if record != root:
+                self._parent[record] = root
             if label is not None:
-                clusters._labels[roots[i]] = frozenset((label,))
-        return clusters
+                self._labels[root] = frozenset((label,))
 
     def find(self, i: int) -> int:
+        parent = self._parent
         root = i
-        while self._parent[root] != root:
-            root = self._parent[root]
-        while self._parent[i] != root:
-            self._parent[i], i = root, self._parent[i]
+        while root in parent:
+            root = parent[root]
+        while i in parent and parent[i] != root:
+            parent[i], i = root, parent[i]
         return root
 
     def union(self, a: int, b: int, *, force: bool = False) -> bool:
@@ -45,7 +42,7 @@ class ConstrainedClusters:
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return True
-        merged = self._labels[ra] | self._labels[rb]
+        merged = self._labels.get(ra, frozenset()) | self._labels.get(rb, frozenset())
         if len(merged) > 1 and not force:
             return False
         low, high = (ra, rb) if ra < rb else (rb, ra)
@@ -55,10 +52,12 @@ class ConstrainedClusters:
 
     def labelled(self, i: int) -> bool:
         """Whether the component of i holds an ID label."""
-        return bool(self._labels[self.find(i)])
+        return bool(self._labels.get(self.find(i)))
 
-    def components(self) -> list[int]:
-        return [self.find(i) for i in range(len(self._parent))]
+    def moved(self) -> dict[int, int]:
+        """Every record this structure knows (seeded or joined) → its root now."""
+        known = set(self._parent) | set(self._parent.values()) | set(self._labels)
+        return {i: self.find(i) for i in sorted(known)}
 
 
 def accept_pairs(

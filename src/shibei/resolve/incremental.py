@@ -82,7 +82,7 @@ def reach_of_new_mentions(lake_dir: Path) -> tuple[int, int, int]:
     con = duckdb.connect()
     try:
         load_person_mentions(con, lake_dir)
-        records, _ = identity_records(con)
+        records = identity_records(con)
         links = lake_dir / "resolve" / "person_links.parquet"
         con.execute(
             "CREATE TEMP TABLE prev AS "

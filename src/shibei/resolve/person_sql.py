@@ -194,11 +194,27 @@ FROM pr GROUP BY rec ORDER BY rec"""
 """The records as the `Linker` port takes them (`unique_id` = index)."""
 
 RECORD_GROUPS_SQL = """
+CREATE OR REPLACE TABLE rg AS
 SELECT rec, any_value(label) AS label,
        CASE WHEN any_value(label) IS NULL THEN rec
             ELSE min(rec) OVER (PARTITION BY any_value(label)) END AS root
-FROM pr GROUP BY rec ORDER BY rec"""
-"""Each record's deterministic group: its label and the group's first record."""
+FROM pr GROUP BY rec"""
+"""`rg`: each record's deterministic group: its label and the group's first record."""
+
+SNAPSHOT_SQL = """
+CREATE OR REPLACE TEMP TABLE comp AS
+SELECT g.rec, coalesce(m.root, g.root) AS root,
+       CASE WHEN m.node IS NULL THEN g.label IS NOT NULL ELSE m.labelled END AS labelled
+FROM rg g LEFT JOIN moved_roots m ON m.node = g.root"""
+"""`comp`: each record's component after the accepted pairs — its group's root, moved
+where clustering joined groups (`moved_roots(node, root, labelled)`)."""
+
+COMPONENTS_SQL = """
+CREATE OR REPLACE TEMP TABLE components AS
+SELECT c.rec, coalesce(f.root, c.root) AS root, c.root AS snapshot
+FROM comp c LEFT JOIN final_roots f ON f.node = c.root"""
+"""`components`: each record's final component (after the rare-name joins,
+`final_roots(node, root)`) and the one it had before them (`snapshot`)."""
 
 
 def name_choice_sql(roster_roles: Iterable[str], residence_roles: Iterable[str]) -> list[str]:

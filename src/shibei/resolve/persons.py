@@ -41,19 +41,14 @@ class PersonLinkage:
 
 def link_persons(con: Any, linker: Linker, *, threshold: float = MATCH_THRESHOLD) -> PersonLinkage:
     """Link the mentions of table `pm` (`person_sql.load_mentions`)."""
-    import pyarrow as pa
-
-    records, groups = identity_records(con)
-    labels: list[str | None] = groups["label"]
-    clusters = ConstrainedClusters.grouped(groups["root"], labels)
-    pairs = linker.score(records, prior=_prior(labels), min_probability=threshold)
+    records = identity_records(con)
+    pairs = linker.score(records, prior=_prior(con), min_probability=threshold)
+    clusters = ConstrainedClusters(_groups_of(con, {r for p in pairs for r in (p.left, p.right)}))
     accepted = accept_pairs(clusters, pairs, threshold)
-    snapshot = clusters.components()
-    labelled = {r for r in set(snapshot) if clusters.labelled(r)}
-    con.register("comp", pa.table({
-        "rec": pa.array(range(len(snapshot)), pa.int64()),
-        "root": pa.array(snapshot, pa.int64()),
-        "labelled": pa.array([r in labelled for r in snapshot], pa.bool_())}))  # fmt: skip
+    moved = clusters.moved()
+    _register(con, "moved_roots", node=list(moved), root=list(moved.values()),
+              labelled=[clusters.labelled(r) for r in moved.values()])  # fmt: skip
+    con.execute(person_sql.SNAPSHOT_SQL)
     for sql in person_sql.name_choice_sql(ROSTER_ROLES, RESIDENCE_ROLES):
         con.execute(sql)
     choices = con.execute("SELECT * FROM name_choice").fetchall()
@@ -61,17 +56,16 @@ def link_persons(con: Any, linker: Linker, *, threshold: float = MATCH_THRESHOLD
     joins = unique_name_joins(choices, summary)
     for leftover, person in joins:
         clusters.union(leftover, person)
-    con.register("components", pa.table({
-        "rec": pa.array(range(len(snapshot)), pa.int64()),
-        "root": pa.array(clusters.components(), pa.int64()),
-        "snapshot": pa.array(snapshot, pa.int64())}))  # fmt: skip
+    final = clusters.moved()
+    _register(con, "final_roots", node=list(final), root=list(final.values()))
+    con.execute(person_sql.COMPONENTS_SQL)
     return PersonLinkage(accepted, joins, len(pairs))
 
 
-def identity_records(con: Any) -> tuple[Any, dict[str, list[Any]]]:
+def identity_records(con: Any) -> Any:
     """Run the deterministic stage and collapse `pm` into identity records (tables `idg`,
-    `id_conflicts`, `pr`). Returns the records as the `Linker` port takes them and, per
-    record, its deterministic `label` and group `root`."""
+    `id_conflicts`, `pr`, and `rg`: each record's deterministic label and group root).
+    Returns the records as the `Linker` port takes them."""
     import pyarrow as pa
 
     for sql in person_sql.deterministic_sql():
@@ -83,19 +77,41 @@ def identity_records(con: Any) -> tuple[Any, dict[str, list[Any]]]:
         "raw": pa.array(raws, pa.string()),
         "cleaned": pa.array([check_id_number(r).value for r in raws], pa.string())}))  # fmt: skip
     con.execute(person_sql.records_sql())
-    records = con.sql(person_sql.RECORDS_TABLE_SQL).to_arrow_table()
-    return records, con.sql(person_sql.RECORD_GROUPS_SQL).to_arrow_table().to_pydict()
+    con.execute(person_sql.RECORD_GROUPS_SQL)
+    return con.sql(person_sql.RECORDS_TABLE_SQL).to_arrow_table()
 
 
-def _prior(labels: Sequence[str | None]) -> float:
+def _groups_of(con: Any, records: set[int]) -> dict[int, tuple[int, str | None]]:
+    """record → (its deterministic group's root, the group's label), for `records` and
+    their groups' roots."""
+    _register(con, "wanted_records", rec=sorted(records))
+    rows = con.execute(
+        "SELECT g.rec, g.root, g.label FROM rg g "
+        "WHERE g.rec IN (SELECT rec FROM wanted_records) "
+        "OR g.rec IN (SELECT root FROM rg WHERE rec IN (SELECT rec FROM wanted_records))"
+    ).fetchall()
+    return {int(rec): (int(root), label) for rec, root, label in rows}
+
+
+def _register(con: Any, name: str, **columns: list[Any]) -> None:
+    """A small Python table as a DuckDB temp table (ints as BIGINT, bools as BOOLEAN)."""
+    import pyarrow as pa
+
+    types = {"labelled": pa.bool_()}
+    con.register(f"{name}_in", pa.table(
+        {c: pa.array(v, types.get(c, pa.int64())) for c, v in columns.items()}))  # fmt: skip
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_in")
+    con.unregister(f"{name}_in")
+
+
+def _prior(con: Any) -> float:
     """Probability two random records match, from the deterministic groups: pairs inside
     a group over all pairs of records that carry a valid number."""
-    sizes: dict[str, int] = {}
-    for label in labels:
-        if label is not None:
-            sizes[label] = sizes.get(label, 0) + 1
-    n = sum(sizes.values())
-    within = sum(comb(k, 2) for k in sizes.values())
+    (n, within) = con.execute(
+        "SELECT coalesce(sum(k), 0), coalesce(sum(k * (k - 1) // 2), 0) FROM "
+        "(SELECT count(*) AS k FROM rg WHERE label IS NOT NULL GROUP BY label)"
+    ).fetchall()[0]
+    n, within = int(n), int(within)
     if n < 2 or within == 0:
         return 1e-4
     return min(0.5, within / comb(n, 2))

@@ -63,18 +63,22 @@ _DEVZONE_DIVISION = (
     "开发区", "园区", "示范区", "管理区", "试验区", "实验区", "高新区", "工业区", "工业园",
     "产业园", "科技园", "保税区",
 )  # fmt: skip
+import os
+EXP = int(os.environ.get("EXP", "0"))
 _COMMUNITY = re.compile(
     r"[^\s0-9]{1,10}?(?:社区居民委员会|社区居委会|社区|居民委员会|居委会|村民委员会|村委会)"
 )
-_VILLAGE = re.compile(r"[^\s0-9]{1,6}?村(?![路街道巷口信镇乡庄])")
+_VILLAGE = re.compile(r"[^\s0-9]{1,6}?村(?![路街道巷口信镇乡庄])" if EXP != 4 else r"[^\s0-9]{1,4}?村(?![路街道巷口信镇乡庄])")
 _POI_END = re.compile(
     r"小区|花园|公寓|大厦|广场|家园|新村|山庄|中心|大楼|商城|市场|公司|医院|学校|宾馆|酒店"
     r"|饭店|公园|苑|园|庭|府|城|院"
 )
 _POI_ONLY = re.compile(rf"(?:{_POI_END.pattern})$")
 _ASSIST_WORDS = (
-    r"斜对面|对面|旁边|附近|隔壁|交叉口|交汇处|交界处|路口|东侧|西侧|南侧|北侧|往东|往西|往南"
-    r"|往北|东面|西面|南面|北面|后面|前面|东北角|西北角|东南角|西南角|边上|楼下|门口|对过"
+    r"斜对面|正对面|对面|对门|旁边|附近|隔壁|十字路口|交叉口|交汇处|交界处|路口|东侧|西侧|南侧"
+    r"|北侧|往东|往西|往南|往北|向东|向西|向南|向北|东面|西面|南面|北面|东边|西边|南边|北边"
+    r"|东首|西首|南首|北首|后面|前面|里面|东北角|西北角|东南角|西南角|转角|拐角|边上|楼下|门口"
+    r"|对过"
 )
 _ASSIST = re.compile(_ASSIST_WORDS)
 # at the end of a name: 新华书店旁边, 超市旁
@@ -88,7 +92,8 @@ _POI_HEAD = re.compile(
 )
 _SUBPOI_TAIL = re.compile(
     r"(?:校区|分校|院区|分院|门诊部|住院部|分店|分公司|[东西南北一二三四五六七八九十0-9A-Z]区"
-    r"|[一二三四五六七八九十0-9]期|大楼|教学楼|综合楼|办公楼|宿舍楼|食堂|体育馆|图书馆)$"
+    r"|[一二三四五六七八九十0-9]期|大楼|教学楼|综合楼|办公楼|宿舍楼|食堂|体育馆|图书馆"
+    r"|[东西南北正后侧]门)$"
 )
 # a road after another, joined: 文三路与古翠路 (the joining word is no label)
 _ROAD_JOIN = frozenset("与跟交")
@@ -109,6 +114,12 @@ _UNIT_LABEL = {
     "单元": "cellno", "门": "cellno", "层": "floorno", "室": "roomno", "户": "roomno",
     "房": "roomno",
 }  # fmt: skip
+# a compound (or a part of one) whose N号 is a building: 华阳小区3号; after another place
+# word N号 is a door number (西湾头12号, 五金市场8号)
+_COMPOUND_END = re.compile(
+    r"(?:小区|花园|苑|公寓|家园|新村|山庄|大厦|广场|城|庭|府|园|居|邸|湾|阁|里|坊|墅|大楼|中心"
+    r"|期|区)$"
+)
 _HOUSE_ORDER = ("houseno", "cellno", "roomno")
 _AFTER_BUILDING = frozenset({None, "单元", "门", "室", "户", "号", "房"})
 
@@ -191,7 +202,7 @@ def _parse_head(state: _State) -> int:
     s = state.text
     first = _TOKEN.match(s)
     k = first.end() if first is not None and first.lastgroup == "word" else 0
-    if k == 0 or k == len(s) or not s[k].isdigit():
+    if k == 0 or k == len(s) or not s[k].isdigit() or s[k - 1] in "负下":
         return _parse_divisions(state)
     key = (s[:k], _ROAD_AFTER.match(s, k) is not None)
     head = _HEAD_CACHE.get(key)
@@ -349,13 +360,74 @@ def _add_division(state: _State, start: int, end: int, entry: NameEntry) -> None
 def _parse_rest(state: _State, pos: int) -> None:
     # separators only part tokens: the number parser looks at the next real token
     # (`lastgroup` is "num" or "unit" for a number, "sep" or "word" otherwise)
-    tokens = [m for m in _TOKEN.finditer(state.text, pos) if m.lastgroup != "sep"]
+    s = state.text
+    tokens = [m for m in _TOKEN.finditer(s, pos) if m.lastgroup != "sep"]
     last = len(tokens) - 1
+    below = -1  # where a basement floor's prefix starts (负1楼, 地下2层), or -1
+    skip = -1  # a word starting here begins with a distance's 米, already taken
     for i, m in enumerate(tokens):
         if m.lastgroup == "word":
-            _parse_word(state, m.start(), m.end())
+            start, end = m.start(), m.end()
+            if start == skip:
+                start += 1
+                if start == end:
+                    continue
+            nxt = tokens[i + 1] if i < last else None
+            if s[end - 1] in "负下" and nxt is not None and nxt.start() == end:
+                below = _basement_start(s, start, end, nxt)
+                end = end if below < 0 else below
+            if end > start:
+                _parse_word(state, start, end)
+        elif m.end() < len(s) and s[m.end()] == "米" and m.group("unit") is None:
+            _add_distance(state, m.start(), m.end() + 1)  # 往东50米
+            skip = m.end()
+        elif below >= 0 or _minus_floor(s, m):
+            _parse_basement(state, m, below if below >= 0 else m.start() - 1)
+            below = -1
         else:
             _parse_number(state, m, tokens[i + 1] if i < last else None, i == last)
+
+
+_FLOOR_UNITS = frozenset({"层", "楼"})
+
+
+def _add_distance(state: _State, start: int, end: int) -> None:
+    """A distance (50米) is a place word: one `assist` with the direction before it."""
+    if state.elements and state.last == "assist" and state.elements[-1].end == start:
+        start = state.elements.pop().start
+    state.add("assist", start, end)
+
+
+def _basement_start(s: str, start: int, end: int, nxt: re.Match[str]) -> int:
+    """Where 负 or 地下 before a floor number starts (负1楼, 地下2层), or -1."""
+    if nxt.group("unit") not in _FLOOR_UNITS or not nxt.group("num").isdigit():
+        return -1
+    if s[end - 1] == "负":
+        return end - 1
+    if end - start >= 2 and s[end - 2 : end] == "地下":
+        return end - 2
+    return -1
+
+
+# after these, a dash is the dash notation's (3号楼-1层, A-1层), not a minus
+_NOT_BEFORE_MINUS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ号楼栋幢座元门室层户")
+
+
+def _minus_floor(s: str, m: re.Match[str]) -> bool:
+    """-1层 alone (not 3-1层, the dash notation)."""
+    at = m.start() - 1
+    return (
+        at >= 0
+        and s[at] == "-"
+        and m.group("unit") in _FLOOR_UNITS
+        and m.group("num").isdigit()
+        and (at == 0 or not (s[at - 1].isdigit() or s[at - 1] in _NOT_BEFORE_MINUS))
+    )
+
+
+def _parse_basement(state: _State, m: re.Match[str], start: int) -> None:
+    """A floor below ground: 负1楼, 地下2层, -1层 (value negative)."""
+    state.add("floorno", start, m.end(), -int(m.group("num")))
 
 
 def _kind(m: re.Match[str]) -> str:
@@ -367,7 +439,9 @@ def _kind(m: re.Match[str]) -> str:
 # what, once seen, stops a word being read as a town, devzone or community
 _BEFORE_TOWN = frozenset({"road", "poi", "community", "town", "roadno"})
 _BEFORE_DEVZONE = frozenset({"road", "poi", "devzone", "roadno"})
-_BEFORE_COMMUNITY = frozenset({"community", "poi", "roadno"})
+import os
+EXP = int(os.environ.get("EXP", "0"))
+_BEFORE_COMMUNITY = frozenset({"community", "poi", "roadno"} if EXP != 1 else {"community"})
 
 
 def _parse_word(state: _State, start: int, end: int) -> None:
@@ -389,8 +463,8 @@ def _parse_word(state: _State, start: int, end: int) -> None:
             continue
         if (
             seen.isdisjoint(_BEFORE_COMMUNITY)
-            and (m := _COMMUNITY.match(s, p, end) or _VILLAGE.match(s, p, end))
-            and not s[p : m.end()].endswith("新村")  # 新村 is a compound
+            and (m := _COMMUNITY.match(s, p, end) or (EXP != 2 and _VILLAGE.match(s, p, end)))
+            and (EXP == 3 or not s[p : m.end()].endswith("新村"))  # 新村 is a compound
         ):
             state.add("community", p, m.end())
             p = m.end()
@@ -401,7 +475,7 @@ def _parse_word(state: _State, start: int, end: int) -> None:
         if m := _ROAD.match(s, p, end):
             poi_end = _poi_before_road(s, p, m.end())
             if poi_end:
-                state.add("subpoi" if "poi" in seen else "poi", p, poi_end)
+                state.add(_poi_label(state), p, poi_end)
                 p = poi_end
                 continue
             rest = s[m.end() : end]
@@ -409,6 +483,12 @@ def _parse_word(state: _State, start: int, end: int) -> None:
                 state.add("subroad" if "road" in seen else "road", p, m.end())
                 p = m.end()
                 continue
+        # a place word inside: 新华书店对面工商银行 → poi, assist, poi
+        if (m := _ASSIST.search(s, p + 2, end)) and m.end() < end:
+            _parse_word(state, p, m.start())
+            state.add("assist", m.start(), m.end())
+            p = m.end()
+            continue
         # a poi, unless a road follows a poi word inside it (…有限公司山阴路)
         split = end
         for pm in _POI_END.finditer(s, p, end):
@@ -418,8 +498,14 @@ def _parse_word(state: _State, start: int, end: int) -> None:
         if split == end:
             _add_poi_tail(state, p, end)
             return
-        state.add("subpoi" if "poi" in seen else "poi", p, split)
+        state.add(_poi_label(state), p, split)
         p = split
+
+
+def _poi_label(state: _State) -> str:
+    if "poi" not in state.seen:
+        return "poi"
+    return "subpoi"
 
 
 def _add_poi_tail(state: _State, p: int, end: int) -> None:
@@ -441,10 +527,10 @@ def _add_poi_tail(state: _State, p: int, end: int) -> None:
                     head_end = pm.end()
                     break
         if head_end:
-            state.add("subpoi" if "poi" in state.seen else "poi", p, head_end)
+            state.add(_poi_label(state), p, head_end)
             state.add("subpoi", head_end, stop)
         else:
-            state.add("subpoi" if "poi" in state.seen else "poi", p, stop)
+            state.add(_poi_label(state), p, stop)
     if tail is not None:
         state.add(tail[0], tail[1], end)
 
@@ -547,8 +633,10 @@ def _number_labels(
         "roadno" not in seen if last == "road" else "subroadno" not in seen
     )
     door = ("roadno" if last == "road" else "subroadno") if on_road else None
+    if door is None and unit == "号" and last in ("community", "town") and "roadno" not in seen:
+        door = "roadno"  # 下宅村12号: a village's door number
     if unit in ("区", "期"):
-        return ["subpoi" if "poi" in seen else "poi"] + [None] * (n - 1)
+        return [_poi_label(state)] + [None] * (n - 1)
     if unit in ("弄", "巷", "组"):
         if unit == "弄" and door == "roadno":
             return ["roadno"] + [None] * (n - 1)
@@ -556,13 +644,21 @@ def _number_labels(
     if unit in ("号", "号院"):
         if door is not None:
             return [door, *_fill(seen, n - 1)]
+        if n == 1 and last in ("poi", "subpoi") and seen.isdisjoint(("road", "roadno")):
+            if not _COMPOUND_END.search(state.elements[-1].text):
+                return ["roadno"]  # 西湾头12号: a place that is no compound takes door numbers
         if n == 1 and "houseno" in seen and "cellno" not in seen and len(digits) >= 3:
             return ["roomno"] if "roomno" not in seen else [None]  # 3幢201号
         return _fill(seen, n)
     if unit == "楼":
         if seen & {"houseno", "cellno"}:
             target = "floorno"
-        elif nxt is not None and _kind(nxt) == "num" and nxt.group("unit") in _AFTER_BUILDING:
+        elif (
+            nxt is not None
+            and _kind(nxt) == "num"
+            and nxt.group("unit") in _AFTER_BUILDING
+            and not _room_on_floor(digits, nxt)
+        ):
             target = "houseno"
         else:
             target = "floorno"
@@ -584,6 +680,18 @@ def _number_labels(
             return ["roomno"] if "roomno" not in seen else [None]
         return ["cellno"]
     return _fill(seen, n)
+
+
+def _room_on_floor(floor: str, nxt: re.Match[str]) -> bool:
+    """3楼301, 12楼1203室: a room numbered on the floor before it (the floor is a floor)."""
+    room = nxt.group("num")
+    return (
+        floor.isdigit()
+        and room.isdigit()
+        and len(room) >= 3
+        and room.startswith(floor)
+        and len(room) - len(floor) == 2
+    )
 
 
 def _fill(seen: set[str], n: int) -> list[str | None]:

@@ -103,7 +103,7 @@ def test_id_blocking_keys_survive_every_single_typo_and_swap() -> None:
 def test_identical_mentions_collapse_into_one_record() -> None:
     ms = [mention("m1", phone="13812345678"), mention("m2", phone="13812345678"), mention("m3")]
     con = connect_mentions(ms)
-    records, _ = identity_records(con)
+    records = identity_records(con)
     rec = [r for (r,) in con.execute("SELECT rec FROM pr ORDER BY mention_id").fetchall()]
     con.close()
     assert records.num_rows == 2
@@ -142,7 +142,7 @@ def test_birth_date_disagreeing_with_the_id_number_is_flagged_not_split(tmp_path
 
 
 def test_clusters_refuse_to_join_two_id_numbers() -> None:
-    clusters = ConstrainedClusters.grouped([0, 1, 2], [ID_A, ID_B, None])
+    clusters = ConstrainedClusters({0: (0, ID_A), 1: (1, ID_B)})
     pairs = [ScoredPair(0, 2, 12.0, 0.9998), ScoredPair(1, 2, 10.0, 0.999)]
     accepted = accept_pairs(clusters, pairs, 0.99)
     assert [(p.left, p.right) for p in accepted] == [(0, 2)]
