@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import time
 from collections import defaultdict
 from collections.abc import Sequence
@@ -71,7 +73,9 @@ def resolve(
     report = ResolveReport(model_version=linker.model_version)
     clock = time.perf_counter()
     previous = previous if previous is not None else lake_dir / "resolve"
-    con = duckdb.connect()
+    spill = lake_dir / ".staging" / "resolve-spill"
+    spill.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(config={"memory_limit": _memory_limit(), "temp_directory": str(spill)})
     try:
         progress.step("读取人员提及")
         load_person_mentions(con, lake_dir)
@@ -123,6 +127,7 @@ def resolve(
         clock = time.perf_counter()
     finally:
         con.close()
+        shutil.rmtree(spill, ignore_errors=True)
     tables["id_ledger"] = [_ledger_row(e) for e in person_ledger + org_ledger]
     events = person_events + org_events
     tables["entity_events"] = [
@@ -135,6 +140,16 @@ def resolve(
     write_tables(lake_dir / "resolve", tables, _GOLDEN_SCHEMAS)
     report.seconds["write"] = _lap(clock)
     return report
+
+
+MEMORY_SHARE = 0.4
+"""Share of the machine's memory resolve's DuckDB may hold before it spills to
+`lake/.staging/resolve-spill` (Splink, Arrow results and Python need the rest)."""
+
+
+def _memory_limit() -> str:
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return f"{max(512, int(total * MEMORY_SHARE) >> 20)}MB"
 
 
 def _lap(since: float) -> float:
