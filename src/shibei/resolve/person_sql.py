@@ -344,84 +344,89 @@ def golden_sql() -> str:
     order (freshest `observed_on`, then mention id, break ties); `house_code` the first
     residence outside the police registry in residence order; `hukou_house_code` the police
     registry's; phones all of them in authority order. `<attr>_source` is
-    `source:batch:row`, `<attr>_why` says why in Chinese. Each choice takes the best two
-    candidates (`arg_min(…, 2)`): a second one of the same rank makes freshness the
-    reason."""
-    # freshest first, unknown dates last
-    fresh = "coalesce(DATE '1970-01-01' - observed_on, 2147483647)"
+    `source:batch:row`, `<attr>_why` says why in Chinese: a second candidate of the same
+    rank makes freshness the reason. Candidates are ranked per person and attribute by a
+    sort (which DuckDB spills to disk when memory is short), not held in aggregate state."""
+    fresh = "coalesce(DATE '1970-01-01' - observed_on, 2147483647)"  # freshest first
     residence = f"house_code IS NOT NULL AND source <> '{POLICE}'"
     hukou = f"house_code IS NOT NULL AND source = '{POLICE}'"
     migrant = "(source = 'migrant_registration' OR role = 'migrant')"
-    picks = {  # attribute: (value, candidates, rank column, order)
-        "name": ("name_std", "name_std IS NOT NULL", "rank_src", "ord_src"),
-        "id_number": ("id_number_std", "id_number_std IS NOT NULL", "rank_src", "ord_src"),
-        "birth_date": ("birth", "birth IS NOT NULL", "rank_src", "ord_src"),
-        "sex": ("sex", "sex IS NOT NULL", "rank_src", "ord_src"),
-        "house_code": ("house_code", residence, "rank_res", "ord_res"),
-        "hukou_house_code": ("house_code", hukou, "rank_src", "ord_src"),
+    candidates = {  # attribute: (value, which mentions, rank, freshness)
+        "name": ("name_std", "name_std IS NOT NULL", "rank_src", fresh),
+        "id_number": ("id_number_std", "id_number_std IS NOT NULL", "rank_src", fresh),
+        "birth_date": ("CAST(birth AS VARCHAR)", "birth IS NOT NULL", "rank_src", fresh),
+        "sex": ("sex", "sex IS NOT NULL", "rank_src", fresh),
+        "house_code": ("house_code", residence, "rank_res", fresh),
+        "hukou_house_code": ("house_code", hukou, "rank_src", fresh),
+        "phones": ("phone_std", "phone_std IS NOT NULL", "rank_src", fresh),
+        "hukou_first": ("NULL", hukou, "0", "0"),  # the first police registry mention
+        "migrant": ("NULL", migrant, "rank_src", fresh),
     }
-
-    def best_two(value: str, where: str, rank: str, order: str) -> str:
-        fields = f"v := {value}, source := source, batch := batch, r := \"row\", " \
-                 f"observed_on := observed_on, rank := {rank}"  # fmt: skip
-        return f"arg_min(struct_pack({fields}), {order}, 2) FILTER (WHERE {where})"
-
-    def provenance(x: str) -> str:
-        return f"{x}.source || ':' || {x}.batch || ':' || CAST({x}.r AS VARCHAR)"
-
-    def why(t: str) -> str:
-        first = f"{t}[1]"
-        return (
-            f"'来源权威优先：' || {_label_sql(f'{first}.source')} || '（第' || "
-            f"CAST({first}.rank + 1 AS VARCHAR) || '位）' || "
-            f"CASE WHEN len({t}) > 1 AND {t}[2].rank = {first}.rank THEN '；同级来源中最新（' || "
-            f"coalesce(strftime({first}.observed_on, '%Y-%m-%d'), '未知日期') || '）' ELSE '' END"
-        )
-
-    chosen = ",\n".join(f"{best_two(*how)} AS t_{a}" for a, how in picks.items())
+    union = "\nUNION ALL\n".join(
+        f"SELECT person_id, '{a}' AS attr, {v} AS v, {rank} AS rank, {order} AS fresh, "
+        f'mention_id, source, batch, "row", observed_on FROM base WHERE {where}'
+        for a, (v, where, rank, order) in candidates.items()
+    )
+    label = _label_sql("source")
     columns = []
-    for a in picks:
-        if a == "house_code":
-            columns.append("coalesce(p.phones, []) AS phones, "
-                           f"{provenance('g.phone_first')} AS phones_source, "
-                           "'全部号码，按来源权威排序；首个来自' || "
-                           f"{_label_sql('g.phone_first.source')} AS phones_why")  # fmt: skip
-        columns.append(f"g.t_{a}[1].v AS {a}, {provenance(f'g.t_{a}[1]')} AS {a}_source, "
-                       f"{why(f'g.t_{a}')} AS {a}_why")  # fmt: skip
-    prov_fields = 'source := source, batch := batch, r := "row"'
+    for a in ("name", "id_number", "birth_date", "sex", "phones", "house_code",
+              "hukou_house_code"):  # fmt: skip
+        if a == "phones":
+            columns.append(
+                "coalesce(any_value(ph.phones), []) AS phones, "
+                "max(prov) FILTER (WHERE attr = 'phones') AS phones_source, "
+                "'全部号码，按来源权威排序；首个来自' || max(src_label) "
+                "FILTER (WHERE attr = 'phones') AS phones_why"
+            )
+            continue
+        value = f"max(v) FILTER (WHERE attr = '{a}')"
+        if a == "birth_date":
+            value = f"CAST({value} AS DATE)"
+        columns.append(f"{value} AS {a}, max(prov) FILTER (WHERE attr = '{a}') AS {a}_source, "
+                       f"max(why) FILTER (WHERE attr = '{a}') AS {a}_why")  # fmt: skip
+    has = "bool_or(attr = '{}')"
     return f"""
 WITH base AS (
     SELECT f.person_id, pr.mention_id, pr.source, pr.batch, pr."row", pr.observed_on,
            pr.rank_src, pr.rank_res, pr.role, pr.name_std, pr.id_number_std, pr.sex,
            coalesce(pr.mention_birth, CAST(pr.birth_date AS DATE)) AS birth,
-           pr.phone_std, pr.house_code,
-           (pr.rank_src, {fresh}, pr.mention_id) AS ord_src,
-           (pr.rank_res, {fresh}, pr.mention_id) AS ord_res
+           pr.phone_std, pr.house_code
     FROM pr JOIN fin f USING (rec)),
-phones AS (
+ranked AS (
+    SELECT *, row_number() OVER (PARTITION BY person_id, attr
+                                 ORDER BY rank, fresh, mention_id) AS rn
+    FROM ({union})
+    QUALIFY rn <= 2),
+picked AS (
+    SELECT person_id, attr,
+           any_value(v) FILTER (WHERE rn = 1) AS v,
+           any_value(source || ':' || batch || ':' || CAST("row" AS VARCHAR))
+               FILTER (WHERE rn = 1) AS prov,
+           any_value({label}) FILTER (WHERE rn = 1) AS src_label,
+           any_value('来源权威优先：' || {label} || '（第' || CAST(rank + 1 AS VARCHAR) || '位）')
+               FILTER (WHERE rn = 1)
+           || CASE WHEN any_value(rank) FILTER (WHERE rn = 2)
+                        = any_value(rank) FILTER (WHERE rn = 1)
+                   THEN '；同级来源中最新（' || coalesce(strftime(any_value(observed_on)
+                            FILTER (WHERE rn = 1), '%Y-%m-%d'), '未知日期') || '）'
+                   ELSE '' END AS why
+    FROM ranked GROUP BY person_id, attr),
+ph AS (
     SELECT person_id, list(phone_std ORDER BY first) AS phones
-    FROM (SELECT person_id, phone_std, min(ord_src) AS first FROM base
-          WHERE phone_std IS NOT NULL GROUP BY ALL)
-    GROUP BY person_id),
-g AS (
-    SELECT person_id, {chosen},
-           arg_min(struct_pack({prov_fields}), ord_src) FILTER (WHERE phone_std IS NOT NULL)
-               AS phone_first,
-           bool_or({hukou}) AS has_hukou, bool_or({migrant}) AS has_migrant,
-           arg_min(struct_pack({prov_fields}), mention_id) FILTER (WHERE {hukou})
-               AS hukou_first,
-           arg_min(struct_pack({prov_fields}), ord_src) FILTER (WHERE {migrant})
-               AS migrant_first
-    FROM base GROUP BY person_id)
-SELECT g.person_id, {", ".join(columns)},
-       g.has_migrant AND NOT g.has_hukou AS is_migrant,
-       CASE WHEN g.has_hukou THEN {provenance("g.hukou_first")}
-            WHEN g.has_migrant THEN {provenance("g.migrant_first")} END AS is_migrant_source,
-       CASE WHEN g.has_hukou THEN '有公安户籍记录'
-            WHEN g.has_migrant THEN '有流动人口登记，无公安户籍记录'
+    FROM (SELECT person_id, phone_std, min((rank_src, {fresh}, mention_id)) AS first
+          FROM base WHERE phone_std IS NOT NULL GROUP BY ALL)
+    GROUP BY person_id)
+SELECT p.person_id, {", ".join(columns)},
+       {has.format("migrant")} AND NOT {has.format("hukou_first")} AS is_migrant,
+       CASE WHEN {has.format("hukou_first")} THEN max(prov) FILTER (WHERE attr = 'hukou_first')
+            WHEN {has.format("migrant")} THEN max(prov) FILTER (WHERE attr = 'migrant')
+       END AS is_migrant_source,
+       CASE WHEN {has.format("hukou_first")} THEN '有公安户籍记录'
+            WHEN {has.format("migrant")} THEN '有流动人口登记，无公安户籍记录'
             ELSE '无流动人口登记' END AS is_migrant_why
-FROM g LEFT JOIN phones p USING (person_id)
-ORDER BY g.person_id"""
+FROM (SELECT DISTINCT person_id FROM fin) p
+LEFT JOIN picked USING (person_id) LEFT JOIN ph USING (person_id)
+GROUP BY p.person_id ORDER BY p.person_id"""
 
 
 def conflicts_sql() -> str:

@@ -73,8 +73,9 @@ def resolve(
     report = ResolveReport(model_version=linker.model_version)
     clock = time.perf_counter()
     previous = previous if previous is not None else lake_dir / "resolve"
-    spill = lake_dir / ".staging" / "resolve-spill"
-    spill.mkdir(parents=True, exist_ok=True)
+    spill = lake_dir / ".staging" / "resolve-work"
+    shutil.rmtree(spill, ignore_errors=True)
+    spill.mkdir(parents=True)
     con = duckdb.connect(config={"memory_limit": _memory_limit(), "temp_directory": str(spill)})
     try:
         progress.step("读取人员提及")
@@ -143,8 +144,9 @@ def resolve(
 
 
 MEMORY_SHARE = 0.4
-"""Share of the machine's memory resolve's DuckDB may hold before it spills to
-`lake/.staging/resolve-spill` (Splink, Arrow results and Python need the rest)."""
+"""Share of the machine's memory resolve's in-memory DuckDB may hold; beyond it, tables
+and sorts spill to `lake/.staging/resolve-work` (removed afterwards). Splink, Arrow
+results and Python need the rest of the memory."""
 
 
 def _memory_limit() -> str:
