@@ -2,14 +2,14 @@
 
 Everything that touches every mention runs here, in the database: the deterministic
 stage (one person per valid ID number, incompatible names split off), identity records
-(distinct identity tuples), component summaries for the rare-name rule, links and
+(distinct identity tuples), the rare-name rule's choice of person, links and
 explanations per mention, survivorship (golden records) and conflicts. Python keeps only
 what works on few rows: scoring through the `Linker` port, constrained clustering of the
-accepted pairs and the rare-name decisions (`persons.py`, `unique_name.py`).
+scored pairs and the rare-name rule's contradiction checks (`persons.py`,
+`unique_name.py`).
 
-The rules are the ones docs/resolve.md states; each statement below names the rule it
-implements. The connection is a plain `duckdb.DuckDBPyConnection`; this module and
-`splink_linker` are the only ones in `shibei.resolve` that import an engine.
+The rules are the ones docs/resolve.md states. This module builds SQL text and runs it
+on a connection it is given (`pipeline.resolve` opens it); it imports no engine.
 """
 
 from __future__ import annotations
