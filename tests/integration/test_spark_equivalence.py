@@ -1,7 +1,8 @@
 """The Spark engine gives the DuckDB engine's answer: on one small reference district,
 `build` with engine=duckdb and engine=spark (Spark local[2], Splink's Spark backend, the
 similarity jar, a checkpoint directory) write the same lake — clean rows, quarantine,
-mentions, entity ids, golden records, relations, rollups.
+mentions, entity ids, golden records, relations, rollups — and so does applying one daily
+delta to each (`apply_delta`, new, changed and deleted rows).
 
 Needs pyspark (the `spark` extra) and Java 17; skipped without them unless
 SHIBEI_REQUIRE_SERVICES=1 (CI), where a missing Spark fails the test.
@@ -13,13 +14,15 @@ import importlib.util
 import os
 import shutil
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
 
-from shibei.bootstrap import build, build_spark
+from shibei.bench.daily_delta import split_feeds
+from shibei.bootstrap import apply_delta, build, build_spark
 from shibei.config import Settings
 from shibei.foundation.build_sql import FOUNDATION_TABLES
 from shibei.store.lake_compare import differences
@@ -52,7 +55,11 @@ def spark_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
             pytest.fail(f"Spark 不可用：{why}", pytrace=False)
         pytest.skip(f"Spark 不可用：{why}")
     root = tmp_path_factory.mktemp("spark-equivalence")
-    generate_district(root / "duckdb", scale=SCALE, seed=20251231)
+    generate_district(root / "generated", scale=SCALE, seed=20251231)
+    # the base feeds both engines build; the rest arrives as one daily delta
+    split_feeds(root / "generated" / "feeds", root / "duckdb" / "feeds", root / "delta",
+                new_share=0.03, changed_share=0.01, deleted_share=0.01)  # fmt: skip
+    shutil.copytree(root / "generated" / "gazetteer", root / "duckdb" / "gazetteer")
     shutil.copytree(root / "duckdb", root / "spark")
     return Settings(
         data_dir=root / "spark",
@@ -79,6 +86,22 @@ def lakes(spark_settings: Settings, spark: Any) -> tuple[Path, Path, dict[str, A
     build(Settings(data_dir=duckdb_data))
     report = build_spark(spark_settings, spark=spark)
     return duckdb_data / "lake", spark_settings.lake_dir, report
+
+
+@pytest.fixture(scope="module")
+def updated(
+    spark_settings: Settings, spark: Any, lakes: tuple[Path, Path, dict[str, Any]]
+) -> tuple[Path, Path, dict[str, Any]]:
+    """Both lakes after the same daily delta, each applied by its own engine (after the
+    build tests, which read the built lakes: module fixtures run in order of use)."""
+    delta = spark_settings.data_dir.parent / "delta"
+    duckdb_data = spark_settings.data_dir.parent / "duckdb"
+    apply_delta(Settings(data_dir=duckdb_data), delta, at=AT)
+    report = apply_delta(spark_settings, delta, at=AT, spark=spark)
+    return lakes[0], lakes[1], report
+
+
+AT = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
 
 
 def _files(lake: Path, zone: str) -> list[str]:
@@ -136,3 +159,21 @@ def test_same_relations_rollups_and_thematic_libraries(
     rollups = pq.read_table(spark_lake / "foundation" / "rollups.parquet").to_pylist()
     district = [r for r in rollups if r["level"] == "district"]
     assert len(district) == 1 and district[0]["persons"] > 1000
+
+
+def test_a_daily_delta_applied_on_spark_gives_the_duckdb_update(
+    updated: tuple[Path, Path, dict[str, Any]],
+) -> None:
+    duck, spark_lake, report = updated
+    assert report["ingest"].rows_in > 0 and report["retracted"] > 0
+    assert report["resolve"].scored_pairs > 0  # Splink on Spark scored the re-resolve
+    for zone in ("clean", "quarantine", "mentions/persons", "mentions/organizations"):
+        assert _files(duck, zone) == _files(spark_lake, zone), zone
+    tables = sorted(
+        str(p.relative_to(duck))
+        for zone in ("resolve", "foundation")
+        for p in (duck / zone).glob("**/*.parquet")
+    )
+    assert differences(duck, spark_lake, tables, drop=("at",)) == []
+    events = pq.read_table(spark_lake / "resolve" / "entity_events.parquet").to_pylist()
+    assert all(e["at"] == AT for e in events)

@@ -52,6 +52,17 @@ def generate(
     err.print(f"[green]已生成[/] {data_dir}: {manifest['feed_rows']:,} 条部门数据行")
 
 
+def _settings(data: Path | None, engine: str | None) -> Settings:
+    """Settings for a data directory and an engine given on the command line."""
+    settings = Settings() if data is None else Settings(data_dir=data)
+    if engine is None:
+        return settings
+    if engine not in ("duckdb", "spark"):
+        err.print(f"[red]未知的引擎 {engine}[/]；可选：duckdb、spark")
+        raise typer.Exit(2)
+    return settings.model_copy(update={"engine": engine})
+
+
 @app.command()
 def build(
     data: Annotated[
@@ -65,12 +76,7 @@ def build(
     """Build the data foundation: ingest → standardize → resolve → foundation."""
     from shibei.bootstrap import build as run_build
 
-    settings = Settings() if data is None else Settings(data_dir=data)
-    if engine is not None:
-        if engine not in ("duckdb", "spark"):
-            err.print(f"[red]未知的引擎 {engine}[/]；可选：duckdb、spark")
-            raise typer.Exit(2)
-        settings = settings.model_copy(update={"engine": engine})
+    settings = _settings(data, engine)
     try:
         with RichProgress(err) as progress:
             report = run_build(settings, progress)
@@ -87,11 +93,15 @@ def update(
     data: Annotated[
         Path | None, typer.Option(help="data directory (default SHIBEI_DATA_DIR)")
     ] = None,
+    engine: Annotated[
+        str | None,
+        typer.Option(help="duckdb (default) or spark (SHIBEI_ENGINE; docs/scale.md)"),
+    ] = None,
 ) -> None:
     """Apply one daily delta to a built foundation incrementally (docs/scale.md)."""
     from shibei.bootstrap import apply_delta
 
-    settings = Settings() if data is None else Settings(data_dir=data)
+    settings = _settings(data, engine)
     if not delta.is_dir():
         err.print(f"[red]增量目录不存在：{delta}[/]")
         raise typer.Exit(2)
