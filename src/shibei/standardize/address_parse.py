@@ -10,6 +10,10 @@ Two passes over normalized text, both dict lookups and a few compiled regexes:
 2. **The rest**, token by token: words split into town, community, road, poi by their
    suffixes; numbers labelled by their unit (号, 号楼, 单元, 层, 室…) and, without one,
    by what came before (辽宁路12 → roadno; 华阳小区3-2-401 → houseno, cellno, roomno).
+   A number with a road suffix after it is part of a road (东风3路, 18号大街); one with
+   米 after it is a distance (往东50米, assist); 负1楼, 地下2层 and -1层 are floors.
+
+The words and patterns are in `shibei.standardize.address_words`.
 """
 
 from __future__ import annotations
@@ -18,6 +22,29 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from shibei.standardize.address_words import (
+    ASSIST,
+    ASSIST_TAIL,
+    COMMUNITY,
+    COMPOUND_END,
+    DEVZONE,
+    DEVZONE_DIVISION,
+    DIRECTION_TAIL,
+    DISTANCE_AFTER,
+    GUARD_AFTER,
+    NUMBERED_ROAD,
+    PERSON_TAIL,
+    POI_END,
+    POI_HEAD,
+    POI_ONLY,
+    ROAD,
+    ROAD_AFTER,
+    ROAD_FULL,
+    ROAD_JOIN,
+    SUBPOI_TAIL,
+    TOWN,
+    VILLAGE,
+)
 from shibei.standardize.divisions import (
     LEVEL_RANK,
     Division,
@@ -41,62 +68,6 @@ class AddressElement(NamedTuple):
     end: int
 
 
-_ROAD_SUFFIX = r"(?:支路|路(?!口)|大道|大街|街(?!道)|道(?!办)|巷|胡同|公路|环路)"
-_ROAD_AFTER = re.compile(rf"[东西南北中]?[一二三四五六七八九十0-9]{{0,3}}{_ROAD_SUFFIX}")
-_GUARD_AFTER = re.compile(
-    r"大厦|饭店|宾馆|酒店|大学|学院|银行|中学|小学|医院|公司|商城|商场|广场|花园|小区|公寓|新村"
-    r"|大楼|大院|市场|工业园|剧院|影院|体育|火车站|站|港|湾|机场|码头|路口|里|村|庄|屯|湖|山"
-    r"|街道|社区|镇|乡|苑|园|府|邸|阁"
-)
-_ROAD = re.compile(
-    rf"[^\s0-9]{{1,12}}?[东西南北中]?[一二三四五六七八九十0-9]{{0,3}}{_ROAD_SUFFIX}"
-    r"(?:[一二三四五六七八九十]{1,3}段)?|"  # 人民南路四段: the section is part of the road
-    r"[^\s0-9]{1,6}?[一二三四五六七八九十]组"
-)
-_ROAD_FULL = re.compile(rf"(?:{_ROAD.pattern})$")
-_TOWN = re.compile(r"[^\s0-9路街巷道号区村]{2,6}?(?:街道办事处|街道|镇|乡)(?![路街道巷])")
-_DEVZONE = re.compile(
-    r"[^\s0-9路街巷]{0,10}?(?:经济技术开发区|经济开发区|技术开发区|高新技术产业开发区|高新区"
-    r"|开发区|工业园区|工业区|保税区|产业园区|科技园区|综合保税区|出口加工区)"
-)
-_DEVZONE_DIVISION = (
-    "开发区", "园区", "示范区", "管理区", "试验区", "实验区", "高新区", "工业区", "工业园",
-    "产业园", "科技园", "保税区",
-)  # fmt: skip
-import os
-EXP = int(os.environ.get("EXP", "0"))
-_COMMUNITY = re.compile(
-    r"[^\s0-9]{1,10}?(?:社区居民委员会|社区居委会|社区|居民委员会|居委会|村民委员会|村委会)"
-)
-_VILLAGE = re.compile(r"[^\s0-9]{1,6}?村(?![路街道巷口信镇乡庄])" if EXP != 4 else r"[^\s0-9]{1,4}?村(?![路街道巷口信镇乡庄])")
-_POI_END = re.compile(
-    r"小区|花园|公寓|大厦|广场|家园|新村|山庄|中心|大楼|商城|市场|公司|医院|学校|宾馆|酒店"
-    r"|饭店|公园|苑|园|庭|府|城|院"
-)
-_POI_ONLY = re.compile(rf"(?:{_POI_END.pattern})$")
-_ASSIST_WORDS = (
-    r"斜对面|正对面|对面|对门|旁边|附近|隔壁|十字路口|交叉口|交汇处|交界处|路口|东侧|西侧|南侧"
-    r"|北侧|往东|往西|往南|往北|向东|向西|向南|向北|东面|西面|南面|北面|东边|西边|南边|北边"
-    r"|东首|西首|南首|北首|后面|前面|里面|东北角|西北角|东南角|西南角|转角|拐角|边上|楼下|门口"
-    r"|对过"
-)
-_ASSIST = re.compile(_ASSIST_WORDS)
-# at the end of a name: 新华书店旁边, 超市旁
-_ASSIST_TAIL = re.compile(rf"(?:{_ASSIST_WORDS}|旁)$")
-# a person the parcel is for, at the end of an address: 张先生, 王女士
-_PERSON_TAIL = re.compile(r"[\u4e00-\u9fff](?:先生|女士|小姐|师傅)$")
-# one poi inside another: 浙江大学 + 玉泉校区, 国际商贸城 + 一区
-_POI_HEAD = re.compile(
-    r"大学|学院|医院|小区|花园|广场|大厦|公司|商城|市场|公寓|家园|新村|山庄|园区|酒店|宾馆|中学|小学"
-    r"|城(?!市)"
-)
-_SUBPOI_TAIL = re.compile(
-    r"(?:校区|分校|院区|分院|门诊部|住院部|分店|分公司|[东西南北一二三四五六七八九十0-9A-Z]区"
-    r"|[一二三四五六七八九十0-9]期|大楼|教学楼|综合楼|办公楼|宿舍楼|食堂|体育馆|图书馆"
-    r"|[东西南北正后侧]门)$"
-)
-# a road after another, joined: 文三路与古翠路 (the joining word is no label)
-_ROAD_JOIN = frozenset("与跟交")
 _SEPARATORS = frozenset(" ,.;:()[]/\\_-+*'\"&|!?<>{}=~^`@$%")
 _ANY_SEPARATOR = re.compile("[" + re.escape("".join(sorted(_SEPARATORS))) + "]")
 _TOKEN = re.compile(
@@ -114,14 +85,8 @@ _UNIT_LABEL = {
     "单元": "cellno", "门": "cellno", "层": "floorno", "室": "roomno", "户": "roomno",
     "房": "roomno",
 }  # fmt: skip
-# a compound (or a part of one) whose N号 is a building: 华阳小区3号; after another place
-# word N号 is a door number (西湾头12号, 五金市场8号)
-_COMPOUND_END = re.compile(
-    r"(?:小区|花园|苑|公寓|家园|新村|山庄|大厦|广场|城|庭|府|园|居|邸|湾|阁|里|坊|墅|大楼|中心"
-    r"|期|区)$"
-)
 _HOUSE_ORDER = ("houseno", "cellno", "roomno")
-_AFTER_BUILDING = frozenset({None, "单元", "门", "室", "户", "号", "房"})
+_AFTER_BUILDING = frozenset({None, "单元", "门", "室", "户", "房"})
 
 
 @dataclass(slots=True)
@@ -202,9 +167,15 @@ def _parse_head(state: _State) -> int:
     s = state.text
     first = _TOKEN.match(s)
     k = first.end() if first is not None and first.lastgroup == "word" else 0
-    if k == 0 or k == len(s) or not s[k].isdigit() or s[k - 1] in "负下":
+    if (
+        k == 0
+        or k == len(s)
+        or not s[k].isdigit()
+        or s[k - 1] in "负下"
+        or NUMBERED_ROAD.match(s, k)
+    ):
         return _parse_divisions(state)
-    key = (s[:k], _ROAD_AFTER.match(s, k) is not None)
+    key = (s[:k], ROAD_AFTER.match(s, k) is not None)
     head = _HEAD_CACHE.get(key)
     if head is not None:
         state.elements = list(head.elements)
@@ -229,7 +200,7 @@ def _parse_head(state: _State) -> int:
 
 
 def _division_label(d: Division) -> str:
-    if d.level in ("district", "town") and d.name.endswith(_DEVZONE_DIVISION):
+    if d.level in ("district", "town") and d.name.endswith(DEVZONE_DIVISION):
         return "devzone"
     return d.level
 
@@ -246,7 +217,7 @@ def _parse_divisions(state: _State) -> int:
         if pos >= n:
             break
         for country in ("中华人民共和国", "中国"):
-            if s.startswith(country, pos) and not _ROAD_AFTER.match(s, pos + len(country)):
+            if s.startswith(country, pos) and _country_here(state, pos + len(country)):
                 state.add("country", pos, pos + len(country))
                 pos += len(country)
                 break
@@ -264,6 +235,19 @@ def _parse_divisions(state: _State) -> int:
     return max(pos, 0) if pos >= 0 else 0
 
 
+def _country_here(state: _State, after: int) -> bool:
+    """中国 is the country before a division, a separator or the end; not in 中国银行,
+    中国移动, 中国路."""
+    s = state.text
+    if after >= len(s) or s[after] in _SEPARATORS:
+        return True
+    names = state.table.names
+    return any(
+        s[after : after + length] in names
+        for length in state.table.name_lengths.get(s[after : after + 2], ())
+    ) and not ROAD_AFTER.match(s, after)
+
+
 def _match_division(state: _State, pos: int) -> tuple[int, NameEntry | None] | None:
     s, table = state.text, state.table
     deepest = state.deepest
@@ -278,7 +262,7 @@ def _match_division(state: _State, pos: int) -> tuple[int, NameEntry | None] | N
             continue
         entries = (own or []) + (anywhere or [])
         after = pos + length
-        road_after = _ROAD_AFTER.match(s, after) is not None
+        road_after = ROAD_AFTER.match(s, after) is not None
         if deepest is not None and not road_after:
             if any(e.division.code == d.code for e in entries for d in state.chain):
                 return length, None
@@ -292,15 +276,25 @@ def _match_division(state: _State, pos: int) -> tuple[int, NameEntry | None] | N
                 return None
             entries = consistent
         else:
-            # a short district name alone is too weak a sign (西湖, 市中, 中山)
-            entries = [e for e in entries if e.kind != "short" or e.division.level != "district"]
+            # a short district name alone is too weak a sign (西湖, 市中, 中山), unless one
+            # of its own towns follows (萧山新塘街道)
+            entries = [
+                e
+                for e in entries
+                if e.kind != "short"
+                or e.division.level != "district"
+                or (
+                    not road_after
+                    and (_own_town_follows(table, e.division, s, after) or TOWN.match(s, after))
+                )
+            ]
             entries = [e for e in entries if e.division.level != "town" or e.kind != "short"]
             if not entries:
                 continue
         if road_after:  # 辽宁路, 山东路: a road, whatever came before
             return None
         entry = min(entries, key=_entry_rank)
-        if entry.kind == "short" and _GUARD_AFTER.match(s, after):
+        if entry.kind == "short" and GUARD_AFTER.match(s, after):
             return None
         if (
             entry.division.level == "town"
@@ -318,6 +312,18 @@ def _match_division(state: _State, pos: int) -> tuple[int, NameEntry | None] | N
                 )
         return length, entry
     return None
+
+
+def _own_town_follows(table: DivisionTable, d: Division, s: str, at: int) -> bool:
+    """Whether a town of `d` (its full or short name) starts at `at`: 萧山 + 新塘街道."""
+    kids = table.child_names.get(d.code)
+    if not kids:
+        return False
+    for length in range(2, min(len(s) - at, 10) + 1):
+        entries = kids.get(s[at : at + length])
+        if entries and any(e.division.level == "town" for e in entries):
+            return True
+    return False
 
 
 def _entry_rank(e: NameEntry) -> tuple[int, int]:
@@ -360,35 +366,65 @@ def _add_division(state: _State, start: int, end: int, entry: NameEntry) -> None
 def _parse_rest(state: _State, pos: int) -> None:
     # separators only part tokens: the number parser looks at the next real token
     # (`lastgroup` is "num" or "unit" for a number, "sep" or "word" otherwise)
-    s = state.text
+    s, n = state.text, len(state.text)
     tokens = [m for m in _TOKEN.finditer(s, pos) if m.lastgroup != "sep"]
     last = len(tokens) - 1
     below = -1  # where a basement floor's prefix starts (负1楼, 地下2层), or -1
-    skip = -1  # a word starting here begins with a distance's 米, already taken
+    done = 0  # text before this is parsed already (a numbered road, a distance's 米)
     for i, m in enumerate(tokens):
+        e = m.end()
+        if e <= done:
+            continue
+        after = s[e] if e < n else ""
         if m.lastgroup == "word":
-            start, end = m.start(), m.end()
-            if start == skip:
-                start += 1
-                if start == end:
-                    continue
+            start = m.start() if m.start() >= done else done
+            end = e
             nxt = tokens[i + 1] if i < last else None
-            if s[end - 1] in "负下" and nxt is not None and nxt.start() == end:
-                below = _basement_start(s, start, end, nxt)
-                end = end if below < 0 else below
+            if nxt is not None and nxt.start() == end:
+                if s[end - 1] in "负下":
+                    below = _basement_start(s, start, end, nxt)
+                    end = end if below < 0 else below
+                elif nxt.end() < n and s[nxt.end()] in _AFTER_NUMBER_WORD:
+                    if (road_end := _numbered_road_end(s, nxt)) > 0:
+                        end = done = road_end  # 东风3路: the number is the road's
+                    elif _is_distance(s, nxt) and (d := DIRECTION_TAIL.search(s, start, end)):
+                        if d.start() > start:  # 东50米: the direction goes with the distance
+                            _parse_word(state, start, d.start())
+                        state.add("assist", d.start(), d.end())
+                        continue
             if end > start:
                 _parse_word(state, start, end)
-        elif m.end() < len(s) and s[m.end()] == "米" and m.group("unit") is None:
-            _add_distance(state, m.start(), m.end() + 1)  # 往东50米
-            skip = m.end()
-        elif below >= 0 or _minus_floor(s, m):
+        elif after in _AFTER_NUMBER_WORD and (road_end := _numbered_road_end(s, m)):
+            _parse_word(state, m.start(), road_end)  # 18号大街, (中山路)1支路
+            done = road_end
+        elif after == "米" and m.group("unit") is None:
+            done = e + 1  # 往东50米 (左右, 处)
+            if (tail := DISTANCE_AFTER.match(s, done)) is not None:
+                done = tail.end()
+            _add_distance(state, m.start(), done)
+        elif below >= 0 or (s[m.start() - 1] == "-" and _minus_floor(s, m)):
             _parse_basement(state, m, below if below >= 0 else m.start() - 1)
             below = -1
         else:
             _parse_number(state, m, tokens[i + 1] if i < last else None, i == last)
 
 
+# what, after a number, may make it a road's (3路, 18号大街, 1支路) or a distance (50米)
+_AFTER_NUMBER_WORD = frozenset("支路大街道巷胡公环米")
 _FLOOR_UNITS = frozenset({"层", "楼"})
+
+
+def _numbered_road_end(s: str, m: re.Match[str]) -> int:
+    """The end of a road named with the number token `m` (3路, 18号大街), or 0."""
+    if m.group("unit") not in (None, "号") or m.end() >= len(s):
+        return 0
+    road = NUMBERED_ROAD.match(s, m.start())
+    return road.end() if road is not None else 0
+
+
+def _is_distance(s: str, m: re.Match[str]) -> bool:
+    """A number with 米 after it: 50米."""
+    return m.end() < len(s) and s[m.end()] == "米" and m.group("unit") is None
 
 
 def _add_distance(state: _State, start: int, end: int) -> None:
@@ -439,16 +475,14 @@ def _kind(m: re.Match[str]) -> str:
 # what, once seen, stops a word being read as a town, devzone or community
 _BEFORE_TOWN = frozenset({"road", "poi", "community", "town", "roadno"})
 _BEFORE_DEVZONE = frozenset({"road", "poi", "devzone", "roadno"})
-import os
-EXP = int(os.environ.get("EXP", "0"))
-_BEFORE_COMMUNITY = frozenset({"community", "poi", "roadno"} if EXP != 1 else {"community"})
+_BEFORE_COMMUNITY = frozenset({"community", "poi", "roadno"})
 
 
 def _parse_word(state: _State, start: int, end: int) -> None:
     s, seen = state.text, state.seen
     p = start
     while p < end:
-        if state.last is not None and (m := _ASSIST.match(s, p, end)):
+        if state.last is not None and (m := ASSIST.match(s, p, end)):
             state.add("assist", p, m.end())
             p = m.end()
             continue
@@ -457,55 +491,49 @@ def _parse_word(state: _State, start: int, end: int) -> None:
             if town_end:
                 p = town_end
                 continue
-        if seen.isdisjoint(_BEFORE_DEVZONE) and (m := _DEVZONE.match(s, p, end)):
+        if seen.isdisjoint(_BEFORE_DEVZONE) and (m := DEVZONE.match(s, p, end)):
             state.add("devzone", p, m.end())
             p = m.end()
             continue
         if (
             seen.isdisjoint(_BEFORE_COMMUNITY)
-            and (m := _COMMUNITY.match(s, p, end) or (EXP != 2 and _VILLAGE.match(s, p, end)))
-            and (EXP == 3 or not s[p : m.end()].endswith("新村"))  # 新村 is a compound
+            and (m := COMMUNITY.match(s, p, end) or VILLAGE.match(s, p, end))
+            and not s[p : m.end()].endswith("新村")  # 新村 is a compound
         ):
             state.add("community", p, m.end())
             p = m.end()
             continue
-        if s[p] in _ROAD_JOIN and state.last in ("road", "subroad") and _ROAD.match(s, p + 1, end):
+        if s[p] in ROAD_JOIN and state.last in ("road", "subroad") and ROAD.match(s, p + 1, end):
             p += 1  # 文三路与古翠路: 与 joins two roads
             continue
-        if m := _ROAD.match(s, p, end):
+        if m := ROAD.match(s, p, end):
             poi_end = _poi_before_road(s, p, m.end())
             if poi_end:
-                state.add(_poi_label(state), p, poi_end)
+                state.add("subpoi" if "poi" in seen else "poi", p, poi_end)
                 p = poi_end
                 continue
             rest = s[m.end() : end]
-            if not rest or not _POI_ONLY.match(rest):
+            if not rest or not POI_ONLY.match(rest):
                 state.add("subroad" if "road" in seen else "road", p, m.end())
                 p = m.end()
                 continue
         # a place word inside: 新华书店对面工商银行 → poi, assist, poi
-        if (m := _ASSIST.search(s, p + 2, end)) and m.end() < end:
+        if (m := ASSIST.search(s, p + 2, end)) and m.end() < end:
             _parse_word(state, p, m.start())
             state.add("assist", m.start(), m.end())
             p = m.end()
             continue
         # a poi, unless a road follows a poi word inside it (…有限公司山阴路)
         split = end
-        for pm in _POI_END.finditer(s, p, end):
-            if pm.end() < end and _ROAD_FULL.match(s, pm.end(), end):
+        for pm in POI_END.finditer(s, p, end):
+            if pm.end() < end and ROAD_FULL.match(s, pm.end(), end):
                 split = pm.end()
                 break
         if split == end:
             _add_poi_tail(state, p, end)
             return
-        state.add(_poi_label(state), p, split)
+        state.add("subpoi" if "poi" in seen else "poi", p, split)
         p = split
-
-
-def _poi_label(state: _State) -> str:
-    if "poi" not in state.seen:
-        return "poi"
-    return "subpoi"
 
 
 def _add_poi_tail(state: _State, p: int, end: int) -> None:
@@ -513,32 +541,34 @@ def _add_poi_tail(state: _State, p: int, end: int) -> None:
     新华书店旁边 → poi 新华书店 + assist 旁边; 浙江大学玉泉校区 → poi + subpoi."""
     s = state.text
     tail: tuple[str, int] | None = None
-    m = _PERSON_TAIL.search(s, p, end)
+    m = PERSON_TAIL.search(s, p, end)
     if m is not None and (m.start() > p or state.last is not None):
         tail = ("person", m.start())
-    elif (m := _ASSIST_TAIL.search(s, p, end)) and m.start() > p:
+    elif (m := ASSIST_TAIL.search(s, p, end)) and m.start() > p:
         tail = ("assist", m.start())
     stop = end if tail is None else tail[1]
     if stop > p:
         head_end = 0
-        if stop - p >= 5 and (sub := _SUBPOI_TAIL.search(s, p + 2, stop)):
-            for pm in _POI_HEAD.finditer(s, p + 2, sub.start() + 1):
+        if stop - p >= 5 and (sub := SUBPOI_TAIL.search(s, p + 2, stop)):
+            for pm in POI_HEAD.finditer(s, p + 2, sub.start() + 1):
                 if pm.end() <= sub.start():
                     head_end = pm.end()
                     break
+            if head_end and sub.group("named") and stop - head_end < 3:
+                head_end = 0  # 花园酒店, 广场店: one name
         if head_end:
-            state.add(_poi_label(state), p, head_end)
+            state.add("subpoi" if "poi" in state.seen else "poi", p, head_end)
             state.add("subpoi", head_end, stop)
         else:
-            state.add(_poi_label(state), p, stop)
+            state.add("subpoi" if "poi" in state.seen else "poi", p, stop)
     if tail is not None:
         state.add(tail[0], tail[1], end)
 
 
 def _poi_before_road(s: str, start: int, end: int) -> int:
     """The end of a poi name that a road follows inside one word (…有限公司山阴路), or 0."""
-    for pm in _POI_END.finditer(s, start, end):
-        if pm.end() - start >= 4 and _ROAD_FULL.match(s, pm.end(), end):
+    for pm in POI_END.finditer(s, start, end):
+        if pm.end() - start >= 4 and ROAD_FULL.match(s, pm.end(), end):
             return pm.end()
     return 0
 
@@ -555,7 +585,7 @@ def _match_town(state: _State, p: int, end: int) -> int:
             if entries:
                 e = min(entries, key=_entry_rank)
                 after = p + length
-                if e.kind == "short" and after < end and _ROAD_AFTER.match(s, after):
+                if e.kind == "short" and after < end and ROAD_AFTER.match(s, after):
                     continue
                 label = _division_label(e.division)
                 state.add(label, p, after)
@@ -575,7 +605,7 @@ def _match_town(state: _State, p: int, end: int) -> int:
                 state.chain.append(towns[0])
                 state.canonical[label] = towns[0].name
             return p + length
-    m = _TOWN.match(s, p, end)
+    m = TOWN.match(s, p, end)
     if m:
         state.add("town", p, m.end())
         return m.end()
@@ -600,6 +630,9 @@ def _parse_number(
             label = "floorno"  # F3, 3F: a floor
         state.add(label, p, m.end(), int(num) if num.isdigit() else _number_value(num))
         return
+    if unit in (None, "号") and _is_door_range(num) and (door := _door_label(state)):
+        state.add(door, p, m.end(), int(num.partition("-")[0]))  # 12-14号: a door range
+        return
     parts = []
     for chunk in num.split("-"):
         parts.append((p, p + len(chunk)))
@@ -620,6 +653,24 @@ def _parse_number(
         )
 
 
+def _is_door_range(num: str) -> bool:
+    """12-14, 101-105: consecutive door numbers on one side (same parity, a few apart)."""
+    first, _, second = num.partition("-")
+    if not (first.isdigit() and second.isdigit()) or len(first) != len(second):
+        return False
+    a, b = int(first), int(second)
+    return a < b <= a + 10 and (b - a) % 2 == 0
+
+
+def _door_label(state: _State) -> str | None:
+    """roadno (subroadno) when a door number of the last road may come next."""
+    if state.last == "road" and "roadno" not in state.seen:
+        return "roadno"
+    if state.last == "subroad" and "subroadno" not in state.seen:
+        return "subroadno"
+    return None
+
+
 def _number_labels(
     state: _State,
     unit: str | None,
@@ -636,7 +687,7 @@ def _number_labels(
     if door is None and unit == "号" and last in ("community", "town") and "roadno" not in seen:
         door = "roadno"  # 下宅村12号: a village's door number
     if unit in ("区", "期"):
-        return [_poi_label(state)] + [None] * (n - 1)
+        return ["subpoi" if "poi" in seen else "poi"] + [None] * (n - 1)
     if unit in ("弄", "巷", "组"):
         if unit == "弄" and door == "roadno":
             return ["roadno"] + [None] * (n - 1)
@@ -644,9 +695,13 @@ def _number_labels(
     if unit in ("号", "号院"):
         if door is not None:
             return [door, *_fill(seen, n - 1)]
-        if n == 1 and last in ("poi", "subpoi") and seen.isdisjoint(("road", "roadno")):
-            if not _COMPOUND_END.search(state.elements[-1].text):
-                return ["roadno"]  # 西湾头12号: a place that is no compound takes door numbers
+        if (
+            n == 1
+            and last in ("poi", "subpoi")
+            and seen.isdisjoint(("road", "roadno"))
+            and not COMPOUND_END.search(state.elements[-1].text)
+        ):
+            return ["roadno"]  # 西湾头12号: a place that is no compound takes door numbers
         if n == 1 and "houseno" in seen and "cellno" not in seen and len(digits) >= 3:
             return ["roomno"] if "roomno" not in seen else [None]  # 3幢201号
         return _fill(seen, n)
@@ -656,7 +711,11 @@ def _number_labels(
         elif (
             nxt is not None
             and _kind(nxt) == "num"
-            and nxt.group("unit") in _AFTER_BUILDING
+            and (
+                nxt.group("unit") in _AFTER_BUILDING
+                # 1楼1-401号: a building; 2楼8号, 2楼201号: a floor and a room
+                or (nxt.group("unit") == "号" and "-" in nxt.group("num"))
+            )
             and not _room_on_floor(digits, nxt)
         ):
             target = "houseno"
@@ -676,8 +735,8 @@ def _number_labels(
             if long_tail and seen & {"poi", "subpoi"}:
                 return ["roomno"]
             return ["houseno"]
-        if seen & {"cellno", "floorno"} or is_last:
-            return ["roomno"] if "roomno" not in seen else [None]
+        if seen & {"cellno", "floorno"} or is_last or len(digits) >= 3:
+            return ["roomno"] if "roomno" not in seen else [None]  # 3幢401: cells are short
         return ["cellno"]
     return _fill(seen, n)
 

@@ -1,0 +1,77 @@
+"""The words and patterns the address parser reads (`shibei.standardize.address_parse`):
+road, town, devzone, community and village suffixes, poi and sub-poi vocabularies, place
+words (assist). Data only; the rules that use them are in the parser."""
+
+from __future__ import annotations
+
+import re
+
+ROAD_SUFFIX = r"(?:支路|路(?!口)|大道|大街|街(?!道)|道(?!办)|巷|胡同|公路|环路)"
+ROAD_AFTER = re.compile(rf"[东西南北中]?[一二三四五六七八九十0-9]{{0,3}}{ROAD_SUFFIX}")
+GUARD_AFTER = re.compile(
+    r"大厦|饭店|宾馆|酒店|大学|学院|银行|中学|小学|医院|公司|商城|商场|广场|花园|小区|公寓|新村"
+    r"|大楼|大院|市场|工业园|剧院|影院|体育|火车站|站|港|湾|机场|码头|路口|里|村|庄|屯|湖|山"
+    r"|街道|社区|镇|乡|苑|园|府|邸|阁"
+)
+ROAD = re.compile(
+    rf"[^\s0-9]{{1,12}}?[东西南北中]?[一二三四五六七八九十0-9]{{0,3}}{ROAD_SUFFIX}"
+    r"(?:[一二三四五六七八九十]{1,3}段)?|"  # 人民南路四段: the section is part of the road
+    rf"[^\s0-9]{{0,12}}?[0-9]{{1,3}}号?{ROAD_SUFFIX}|"  # 东风3路, 18号大街
+    r"[^\s0-9]{1,6}?[一二三四五六七八九十]组"
+)
+ROAD_FULL = re.compile(rf"(?:{ROAD.pattern})$")
+TOWN = re.compile(r"[^\s0-9路街巷道号区村]{2,6}?(?:街道办事处|街道|镇|乡)(?![路街道巷])")
+DEVZONE = re.compile(
+    r"[^\s0-9路街巷]{0,10}?(?:经济技术开发区|经济开发区|技术开发区|高新技术产业开发区|高新区"
+    r"|开发区|工业园区|工业区|保税区|产业园区|科技园区|综合保税区|出口加工区)"
+)
+DEVZONE_DIVISION = (
+    "开发区", "园区", "示范区", "管理区", "试验区", "实验区", "高新区", "工业区", "工业园",
+    "产业园", "科技园", "保税区",
+)  # fmt: skip
+COMMUNITY = re.compile(
+    r"[^\s0-9]{1,10}?(?:社区居民委员会|社区居委会|社区|居民委员会|居委会|村民委员会|村委会)"
+)
+VILLAGE = re.compile(r"[^\s0-9]{1,4}?村(?![路街道巷口信镇乡庄])")
+POI_END = re.compile(
+    r"小区|花园|公寓|大厦|广场|家园|新村|山庄|中心|大楼|商城|市场|公司|医院|学校|宾馆|酒店"
+    r"|饭店|公园|苑|园|庭|府|城|院"
+)
+# a poi word, or a branch named after its road (文三路店, 延安路支行), ending a word
+POI_ONLY = re.compile(rf"(?:{POI_END.pattern}|店|分店|支行|分行|营业厅|营业部)$")
+ASSIST_WORDS = (
+    r"斜对面|正对面|对面|对门|旁边|附近|隔壁|十字路口|交叉口|交汇处|交界处|路口|东侧|西侧|南侧"
+    r"|北侧|往东|往西|往南|往北|向东|向西|向南|向北|东面|西面|南面|北面|东边|西边|南边|北边"
+    r"|东首|西首|南首|北首|后面|前面|里面|东北角|西北角|东南角|西南角|转角|拐角|边上|楼下|门口"
+    r"|对过"
+)
+ASSIST = re.compile(ASSIST_WORDS)
+# a direction before a distance (…东50米, 往西约100米) and what may follow it (左右, 处)
+DIRECTION_TAIL = re.compile(r"(?:往|向|朝)?[东西南北]{1,2}(?:方向)?(?:约|大约)?$")
+DISTANCE_AFTER = re.compile(r"左右|处|远")
+# at the end of a name: 新华书店旁边, 超市旁
+ASSIST_TAIL = re.compile(rf"(?:{ASSIST_WORDS}|旁)$")
+# a person the parcel is for, at the end of an address: 张先生, 王女士
+PERSON_TAIL = re.compile(r"[\u4e00-\u9fff](?:先生|女士|小姐|师傅)$")
+# one poi inside another: 浙江大学 + 玉泉校区, 国际商贸城 + 一区
+POI_HEAD = re.compile(
+    r"大学|学院|医院|小区|花园|广场|大厦|公司|商城|市场|公寓|家园|新村|山庄|园区|酒店|宾馆|中学|小学"
+    r"|城(?!市)"
+)
+SUBPOI_TAIL = re.compile(
+    r"(?:校区|分校|院区|分院|门诊部|住院部|分店|分公司|[东西南北一二三四五六七八九十0-9A-Z]区"
+    r"|[一二三四五六七八九十0-9]期|大楼|教学楼|综合楼|办公楼|宿舍楼|食堂|体育馆|图书馆"
+    r"|[东西南北正后侧]门"
+    # a named building, block or tenant inside: 西溪花园 + 凤凰苑, 华星广场 + 某某科技有限公司
+    r"|(?P<named>苑|阁|轩|居|公司|店|超市|银行|大厦|公寓|大楼|中心))$"
+)
+# a road after another, joined: 文三路与古翠路 (the joining word is no label)
+ROAD_JOIN = frozenset("与跟交")
+# a compound (or a part of one) whose N号 is a building: 华阳小区3号; after another place
+# word N号 is a door number (西湾头12号, 五金市场8号)
+COMPOUND_END = re.compile(
+    r"(?:小区|花园|苑|公寓|家园|新村|山庄|大厦|广场|城|庭|府|园|居|邸|湾|阁|里|坊|墅|大楼|中心"
+    r"|期|区)$"
+)
+# a number with a road suffix after it names a road: 东风3路, 18号大街, 1支路
+NUMBERED_ROAD = re.compile(rf"[0-9]{{1,3}}号?{ROAD_SUFFIX}")
