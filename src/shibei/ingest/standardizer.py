@@ -34,12 +34,20 @@ class AddressResult:
 def _mapped(
     values: Sequence[str | None], cache: dict[Any, T], compute: Callable[[list[str]], list[T]]
 ) -> list[T | None]:
-    todo = list(dict.fromkeys(v for v in values if v is not None and v not in cache))
+    todo = _todo(values, cache)
     if todo:
-        if len(cache) + len(todo) > CACHE_LIMIT:
-            cache.clear()
         cache.update(zip(todo, compute(todo), strict=True))
     return [None if v is None else cache[v] for v in values]
+
+
+def _todo(keys: Sequence[Any], cache: dict[Any, Any]) -> list[Any]:
+    """The distinct keys to compute. Past `CACHE_LIMIT` the cache is emptied first, and
+    then every key of this batch is to compute (the ones it held are gone too)."""
+    todo = list(dict.fromkeys(k for k in keys if k is not None and k not in cache))
+    if todo and len(cache) + len(todo) > CACHE_LIMIT:
+        cache.clear()
+        todo = list(dict.fromkeys(k for k in keys if k is not None))
+    return todo
 
 
 class Standardizer:
@@ -96,10 +104,8 @@ class Standardizer:
         """Match each (text, street hint) pair once; the batch matcher does the rest."""
         keys = [None if t is None else (t, h) for t, h in zip(texts, hints, strict=True)]
         cache = self._addresses
-        todo = list(dict.fromkeys(k for k in keys if k is not None and k not in cache))
+        todo = _todo(keys, cache)
         if todo:
-            if len(cache) + len(todo) > CACHE_LIMIT:
-                cache.clear()
             t = std.match_addresses([k[0] for k in todo], self.matcher, [k[1] for k in todo])
             codes, levels = t.column("code").to_pylist(), t.column("level").to_pylist()
             confidences = t.column("confidence").to_pylist()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import pytest
+
 from shibei.gazetteer import Gazetteer
 from shibei.ingest.readers import BrokenRow, RawChunk
 from shibei.ingest.spec import load_specs, parse_spec
@@ -198,3 +200,23 @@ def test_on_invalid_quarantine_rejects_a_near_miss_id_number(standardizer: Stand
     bad = _id("37020319850101123")[:17] + "0"
     result = process_chunk(_chunk([{"证件号码": bad}], ["证件号码"]), spec, "b", standardizer)
     assert result.quarantine.column("reason_code").to_pylist() == ["id_number_invalid"]
+
+
+def test_caches_emptied_past_their_limit_still_answer_every_value(
+    gazetteer: Gazetteer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shibei.ingest.standardizer as module
+
+    monkeypatch.setattr(module, "CACHE_LIMIT", 3)
+    standardizer = Standardizer(gazetteer)
+    texts = [_house_text(gazetteer, i)[1] for i in range(4)]
+    phones = ["13800000001", "13800000002", "13800000003", "13800000004"]
+    first = standardizer.addresses(texts[:2], [None, None])
+    assert standardizer.phones(phones[:2]) == phones[:2]
+    # the second batch repeats cached values and brings new ones past the limit
+    again = standardizer.addresses(texts, [None] * 4)
+    assert again[:2] == first
+    assert [r.house_code if r else None for r in again] == [
+        _house_text(gazetteer, i)[0] for i in range(4)
+    ]
+    assert standardizer.phones(phones) == phones
