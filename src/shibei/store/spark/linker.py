@@ -91,6 +91,9 @@ class SparkSplinkLinker:
             break_lineage_method="parquet",
             num_partitions_on_repartition=self._partitions,
         )
+        # a session scores once per build or update: the previous run's views go first
+        for view in ("person_records", "tf_phone"):
+            self._spark.catalog.dropTempView(view)
         subset = [records[i] for i in wanted]
         table = db.register(
             self._spark.createDataFrame(records_table(subset, ids=wanted)),
