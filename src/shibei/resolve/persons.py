@@ -14,6 +14,7 @@ from shibei.resolve import person_sql
 from shibei.resolve.clusters import ConstrainedClusters, accept_pairs
 from shibei.resolve.model import PersonMention, ScoredPair
 from shibei.resolve.ports import Linker
+from shibei.resolve.stable_ids import temp_table
 from shibei.resolve.unique_name import summaries, unique_name_joins
 from shibei.standardize.id_number import check_id_number
 
@@ -98,10 +99,8 @@ def _register(con: Any, name: str, **columns: list[Any]) -> None:
     import pyarrow as pa
 
     types = {"labelled": pa.bool_()}
-    con.register(f"{name}_in", pa.table(
+    temp_table(con, name, pa.table(
         {c: pa.array(v, types.get(c, pa.int64())) for c, v in columns.items()}))  # fmt: skip
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_in")
-    con.unregister(f"{name}_in")
 
 
 def _prior(con: Any) -> float:

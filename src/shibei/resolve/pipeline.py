@@ -27,6 +27,7 @@ from shibei.resolve.stable_ids import (
     anchor_of,
     assign_ids_sql,
     register_clusters,
+    temp_table,
 )
 
 
@@ -219,11 +220,9 @@ def _person_links(con: Any, linkage: PersonLinkage) -> Any:
     """`person_links` (Arrow), kept as table `person_links_out`."""
     import pyarrow as pa
 
-    con.register("best_in", pa.table(_best(linkage.accepted)))
-    con.execute("CREATE OR REPLACE TEMP TABLE best AS SELECT * FROM best_in")
-    con.register("named_in", pa.table({
+    temp_table(con, "best", pa.table(_best(linkage.accepted)))
+    temp_table(con, "named", pa.table({
         "root": pa.array(sorted({left for left, _ in linkage.joins}), pa.int64())}))  # fmt: skip
-    con.execute("CREATE OR REPLACE TEMP TABLE named AS SELECT * FROM named_in")
     con.execute(f"CREATE OR REPLACE TABLE person_links_out AS {person_sql.links_sql()}")
     return con.sql("SELECT * FROM person_links_out").to_arrow_table()
 

@@ -85,6 +85,13 @@ def assign_ids(
     return Assignment([by_cluster[n] for n in range(len(clusters))], ledger, events)
 
 
+def temp_table(con: Any, name: str, table: Any) -> None:
+    """An Arrow table copied into a DuckDB temp table `name` (replacing one of that name)."""
+    con.register(f"{name}_in", table)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_in")
+    con.unregister(f"{name}_in")
+
+
 def register_clusters(
     con: Any, clusters: Sequence[ClusterKeys], batch_of: Mapping[str, str]
 ) -> None:
@@ -108,9 +115,7 @@ def register_clusters(
                               pa.string())},
     }  # fmt: skip
     for name, columns in tables.items():
-        con.register(f"{name}_in", pa.table(columns))
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_in")
-        con.unregister(f"{name}_in")
+        temp_table(con, name, pa.table(columns))
 
 
 def register_previous(con: Any, ledger: Sequence[LedgerEntry], links: Mapping[str, str]) -> None:
@@ -127,9 +132,7 @@ def register_previous(con: Any, ledger: Sequence[LedgerEntry], links: Mapping[st
             "mention_id": pa.array(list(links), pa.string()),
             "entity_id": pa.array(list(links.values()), pa.string())})}  # fmt: skip
     for name, table in previous.items():
-        con.register(f"{name}_in", table)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_in")
-        con.unregister(f"{name}_in")
+        temp_table(con, name, table)
 
 
 def assign_ids_sql(
@@ -156,9 +159,7 @@ def assign_ids_sql(
            LEFT JOIN ent_new n USING (cluster) ORDER BY cluster""",
         [prefix, int(issued)],
     ).fetchall()
-    con.register("ent_ids_in", _pairs_table(ids))
-    con.execute("CREATE OR REPLACE TEMP TABLE ent_ids AS SELECT * FROM ent_ids_in")
-    con.unregister("ent_ids_in")
+    temp_table(con, "ent_ids", _pairs_table(ids))
     ledger = [
         LedgerEntry(entity_type, entity_id, anchor, first_seen)
         for entity_id, anchor, first_seen in con.execute(
