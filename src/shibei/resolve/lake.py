@@ -12,21 +12,11 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 
-def read_mentions(lake_dir: Path, kind: str, make: Callable[[dict[str, Any]], T]) -> list[T]:
-    """Every row of `lake/mentions/<kind>/**/*.parquet`, in file-name order."""
-    import pyarrow.parquet as pq
-
-    out: list[T] = []
-    for path in sorted((lake_dir / "mentions" / kind).glob("**/*.parquet")):
-        out += [make(row) for row in pq.read_table(path).to_pylist()]
-    return out
-
-
 def read_mention_columns(
     lake_dir: Path, kind: str, make: Callable[[dict[str, list[Any]], int], list[T]]
 ) -> list[T]:
-    """Like `read_mentions`, column-wise: `make(columns, rows)` turns one file's columns
-    (name → Python list) into mentions, which is several times faster than row dicts."""
+    """Every mention of `lake/mentions/<kind>/**/*.parquet`, in file-name order:
+    `make(columns, rows)` turns one file's columns (name → Python list) into mentions."""
     import pyarrow.parquet as pq
 
     out: list[T] = []

@@ -40,32 +40,8 @@ class PersonMention:
     observed_on: date | None = None
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> PersonMention:
-        """A mention from a Parquet row (extra columns are ignored)."""
-        return cls(
-            mention_id=str(row["mention_id"]),
-            source=str(row.get("source") or ""),
-            batch=str(row.get("batch") or ""),
-            row=int(row.get("row") or 0),
-            role=str(row.get("role") or ""),
-            name=row.get("name"),
-            name_std=row.get("name_std") or None,
-            name_key=row.get("name_key") or None,
-            id_number_raw=row.get("id_number_raw") or None,
-            id_number_std=row.get("id_number_std") or None,
-            birth_date=_as_date(row.get("birth_date")),
-            sex=row.get("sex") or None,
-            phone_std=row.get("phone_std") or None,
-            house_code=row.get("house_code") or None,
-            address_code=row.get("address_code") or None,
-            address_level=row.get("address_level") or None,
-            uscc_std=row.get("uscc_std") or None,
-            observed_on=_as_date(row.get("observed_on")),
-        )
-
-    @classmethod
     def from_columns(cls, columns: dict[str, list[Any]], rows: int) -> list[PersonMention]:
-        """Mentions from one Parquet file's columns; the same values as `from_row`."""
+        """Mentions from one Parquet file's columns (`_column` says how each is read)."""
         return [
             cls(*values)
             for values in zip(*(_column(columns, f, rows) for f in _PERSON_FIELDS), strict=True)
@@ -79,12 +55,12 @@ _PERSON_FIELDS: dict[str, str] = {
     "house_code": "opt", "address_code": "opt", "address_level": "opt", "uscc_std": "opt",
     "observed_on": "date",
 }  # fmt: skip
-"""PersonMention's fields in order, and how `from_row` converts each."""
+"""PersonMention's fields in order, and how `_column` reads each."""
 
 
 def _column(columns: dict[str, list[Any]], name: str, rows: int, kind: str = "") -> list[Any]:
-    """One column converted as `from_row` converts a value: `str`, `text` (str, "" for
-    null), `int` (0 for null), `raw` (as is), `opt` (falsy → None), `date`."""
+    """One column converted by kind: `str`, `text` (str, "" for null), `int` (0 for
+    null), `raw` (as is), `opt` (falsy → None), `date`."""
     kind = kind or _PERSON_FIELDS[name]
     values = columns.get(name)
     if values is None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from shibei.resolve.model import _as_date, _column
+from shibei.resolve.model import _column
 
 _ROLE_AUTHORITY = ("registry", "change", "annual_report", "employer", "owner", "dispute")
 
@@ -40,27 +40,8 @@ class OrgMention:
     status: str | None = None
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> OrgMention:
-        return cls(
-            mention_id=str(row["mention_id"]),
-            source=str(row.get("source") or ""),
-            batch=str(row.get("batch") or ""),
-            row=int(row.get("row") or 0),
-            role=str(row.get("role") or ""),
-            name=row.get("name") or None,
-            org_name_key=row.get("org_name_key") or None,
-            uscc_raw=row.get("uscc_raw") or None,
-            uscc_std=row.get("uscc_std") or None,
-            legal_rep_name_key=row.get("legal_rep_name_key") or None,
-            house_code=row.get("house_code") or None,
-            address_code=row.get("address_code") or None,
-            observed_on=_as_date(row.get("observed_on")),
-            status=row.get("status") or None,
-        )
-
-    @classmethod
     def from_columns(cls, columns: dict[str, list[Any]], rows: int) -> list[OrgMention]:
-        """Mentions from one Parquet file's columns; the same values as `from_row`."""
+        """Mentions from one Parquet file's columns (`model._column` says how each is read)."""
         return [
             cls(*values)
             for values in zip(

@@ -59,7 +59,7 @@ class Summary:
 
 
 def summaries(columns: dict[str, list[Any]]) -> dict[int, Summary]:
-    """`Summary` per root from the columns of `person_sql.summaries_sql`'s table."""
+    """`Summary` per root from the columns of `person_sql.name_choice_sql`'s `summary`."""
     fields = Summary.__slots__
     empty: list[str] = []
     return {
