@@ -148,49 +148,67 @@ WHERE per.births AND g.birth_date IS NOT NULL""",
     ]
 
 
-def records_sql() -> str:
-    """Identity records (`docs/resolve.md` step 2) → `pr`: each mention with its record
-    fields and `rec`, the record's index in sorted order. An invalid number keeps its
+def records_sql() -> list[str]:
+    """Identity records (`docs/resolve.md` step 2) → `rec_tuples`, the distinct identity
+    tuples with `rec`, their index in sorted order, and `pr`: each mention of `pm` with
+    its record fields, deterministic `label` and `rec`. An invalid number keeps its
     cleaned form (table `clean_ids(raw, cleaned)`); birth date and sex fall back to the
     number's digits (of an invalid 18-character number too), dates from 1880 to this
-    year only."""
+    year only.
+
+    `pr` is a view: `pm` side by side with `pr_fields`, the derived columns in the same
+    (`idx`) order, so the mention table is not copied."""
     digits = "CASE WHEN id_valid OR length(id_number) = 18 THEN id_number END"
     born = (
         "CASE WHEN regexp_full_match(substr(d, 7, 8), '[0-9]{8}') "
         "THEN try_strptime(substr(d, 7, 8), '%Y%m%d')::DATE END"
     )
-    order = ", ".join(
+    order = "concat_ws(chr(1), " + ", ".join(
         f"coalesce({c}, '')" for c in ("id_number", "name_std", "name_key", "birth_date", "sex",
                                        "phone_std", "house_code", "address_code")
-    )  # fmt: skip
-    return f"""
-CREATE OR REPLACE TABLE pr AS
+    ) + ", CASE WHEN id_valid THEN 'True' ELSE 'False' END)"  # fmt: skip
+    same = " AND ".join(f"z.{c} IS NOT DISTINCT FROM n.{c}" for c in RECORD_COLUMNS)
+    return [
+        f"""
+CREATE OR REPLACE TEMP TABLE pz AS
 WITH x AS (
-    SELECT pm.*, g.label, pm.id_number_std IS NOT NULL AS id_valid,
+    SELECT pm.idx, pm.name_std, pm.name_key, pm.phone_std, pm.house_code, pm.birth_date,
+           pm.sex, pm.address_code, g.label, pm.id_number_std IS NOT NULL AS id_valid,
            CASE WHEN pm.id_number_std IS NOT NULL THEN pm.id_number_std
                 ELSE nullif(c.cleaned, '') END AS id_number
     FROM pm LEFT JOIN idg g USING (idx)
     LEFT JOIN clean_ids c ON pm.id_number_std IS NULL AND c.raw = pm.id_number_raw),
-y AS (SELECT *, {digits} AS d FROM x),
-z AS (
-    SELECT * EXCLUDE (d, b, birth_date, sex, address_code),
-           birth_date AS mention_birth,
-           coalesce(strftime(birth_date, '%Y-%m-%d'),
-                    CASE WHEN year(b) BETWEEN 1880 AND year(current_date)
-                         THEN strftime(b, '%Y-%m-%d') END) AS birth_date,
-           coalesce(sex, CASE WHEN regexp_full_match(substr(d, 17, 1), '[0-9]')
-                              THEN CASE WHEN CAST(substr(d, 17, 1) AS INTEGER) % 2 = 1
-                                        THEN 'M' ELSE 'F' END END) AS sex,
-           coalesce(address_code, house_code) AS address_code
-    FROM (SELECT *, {born} AS b FROM y))
-SELECT *, dense_rank() OVER (ORDER BY {order},
-                             CASE WHEN id_valid THEN 'True' ELSE 'False' END) - 1 AS rec
-FROM z ORDER BY idx"""
+y AS (SELECT *, {digits} AS d FROM x)
+SELECT * EXCLUDE (d, b, birth_date, sex, address_code),
+       birth_date AS mention_birth,
+       coalesce(strftime(birth_date, '%Y-%m-%d'),
+                CASE WHEN year(b) BETWEEN 1880 AND year(current_date)
+                     THEN strftime(b, '%Y-%m-%d') END) AS birth_date,
+       coalesce(sex, CASE WHEN regexp_full_match(substr(d, 17, 1), '[0-9]')
+                          THEN CASE WHEN CAST(substr(d, 17, 1) AS INTEGER) % 2 = 1
+                                    THEN 'M' ELSE 'F' END END) AS sex,
+       coalesce(address_code, house_code) AS address_code
+FROM (SELECT *, {born} AS b FROM y)""",
+        f"""
+CREATE OR REPLACE TABLE rec_tuples AS
+SELECT *, dense_rank() OVER (ORDER BY {order}) - 1 AS rec
+FROM (SELECT DISTINCT {", ".join(RECORD_COLUMNS)} FROM pz)""",
+        f"""
+CREATE OR REPLACE TABLE pr_fields AS
+SELECT z.idx, z.label, z.id_valid, z.id_number, z.mention_birth, z.birth_date, z.sex,
+       z.address_code, n.rec
+FROM pz z JOIN rec_tuples n ON {same} ORDER BY z.idx""",
+        "DROP TABLE pz",
+        """
+CREATE OR REPLACE TEMP VIEW pr AS
+SELECT pm.* EXCLUDE (birth_date, sex, address_code), f.* EXCLUDE (idx)
+FROM pm POSITIONAL JOIN pr_fields f""",
+    ]
 
 
 RECORDS_TABLE_SQL = f"""
 SELECT rec AS unique_id, {", ".join(f"any_value({c}) AS {c}" for c in RECORD_COLUMNS)}
-FROM pr GROUP BY rec ORDER BY rec"""
+FROM rec_tuples GROUP BY rec ORDER BY rec"""
 """The records as the `Linker` port takes them (`unique_id` = index)."""
 
 RECORD_GROUPS_SQL = """
@@ -345,8 +363,13 @@ def golden_sql() -> str:
     residence outside the police registry in residence order; `hukou_house_code` the police
     registry's; phones all of them in authority order. `<attr>_source` is
     `source:batch:row`, `<attr>_why` says why in Chinese: a second candidate of the same
-    rank makes freshness the reason. Candidates are ranked per person and attribute by a
-    sort (which DuckDB spills to disk when memory is short), not held in aggregate state."""
+    rank makes freshness the reason.
+
+    One hash aggregate per person: each candidate's order (rank, freshness, mention
+    order `idx`) is packed into one HUGEINT key, the winner is `arg_min` over it, and a
+    second candidate of the winner's rank shows as the minimum of the mirrored key (same
+    rank, the rest reversed) falling on another mention. Fixed-size states, which DuckDB
+    spills to disk when memory is short."""
     fresh = "coalesce(DATE '1970-01-01' - observed_on, 2147483647)"  # freshest first
     residence = f"house_code IS NOT NULL AND source <> '{POLICE}'"
     hukou = f"house_code IS NOT NULL AND source = '{POLICE}'"
@@ -354,7 +377,7 @@ def golden_sql() -> str:
     candidates = {  # attribute: (value, which mentions, rank, freshness)
         "name": ("name_std", "name_std IS NOT NULL", "rank_src", fresh),
         "id_number": ("id_number_std", "id_number_std IS NOT NULL", "rank_src", fresh),
-        "birth_date": ("CAST(birth AS VARCHAR)", "birth IS NOT NULL", "rank_src", fresh),
+        "birth_date": ("birth", "birth IS NOT NULL", "rank_src", fresh),
         "sex": ("sex", "sex IS NOT NULL", "rank_src", fresh),
         "house_code": ("house_code", residence, "rank_res", fresh),
         "hukou_house_code": ("house_code", hukou, "rank_src", fresh),
@@ -362,71 +385,63 @@ def golden_sql() -> str:
         "hukou_first": ("NULL", hukou, "0", "0"),  # the first police registry mention
         "migrant": ("NULL", migrant, "rank_src", fresh),
     }
-    union = "\nUNION ALL\n".join(
-        f"SELECT person_id, '{a}' AS attr, {v} AS v, {rank} AS rank, {order} AS fresh, "
-        f'mention_id, source, batch, "row", observed_on FROM base WHERE {where}'
-        for a, (v, where, rank, order) in candidates.items()
-    )
-    label = _label_sql("source")
+
+    def key(rank: str, order: str) -> str:  # rank | freshness + 2^31 | idx (< 2^40)
+        return f"(({rank})::HUGEINT << 96) + ((({order})::HUGEINT + 2147483648) << 40) + idx"
+
+    def mirror(rank: str, order: str) -> str:  # rank | the rest of `key` reversed
+        return (f"(({rank})::HUGEINT << 96) + ((2147483647 - ({order}))::HUGEINT << 40) "
+                f"+ (1099511627775 - idx)")  # fmt: skip
+
+    aggregates = []
+    for a, (v, where, rank, order) in candidates.items():
+        winner = (f"{{'v': {v}, 'source': source, 'batch': batch, 'row': \"row\", "
+                  "'observed_on': observed_on}")  # fmt: skip
+        aggregates += [
+            f"arg_min({winner}, {key(rank, order)}) FILTER (WHERE {where}) AS {a}",
+            f"min({key(rank, order)}) FILTER (WHERE {where}) AS {a}_key",
+            f"min({mirror(rank, order)}) FILTER (WHERE {where}) AS {a}_mirror",
+        ]
+    aggregates.append(f"list(phone_std ORDER BY {key('rank_src', fresh)}) "
+                      "FILTER (WHERE phone_std IS NOT NULL) AS phone_list")  # fmt: skip
+
+    def prov(a: str) -> str:
+        return f"{a}.source || ':' || {a}.batch || ':' || CAST({a}.row AS VARCHAR)"
+
+    def why(a: str) -> str:
+        rest = "(1::HUGEINT << 96)"
+        return (
+            f"'来源权威优先：' || {_label_sql(f'{a}.source')} || '（第' || "
+            f"CAST(({a}_key >> 96) + 1 AS VARCHAR) || '位）' || "
+            f"CASE WHEN {a}_key % {rest} + {a}_mirror % {rest} <> (1::HUGEINT << 72) - 1 "
+            f"THEN '；同级来源中最新（' || coalesce(strftime({a}.observed_on, '%Y-%m-%d'), "
+            "'未知日期') || '）' ELSE '' END"
+        )
+
     columns = []
-    for a in ("name", "id_number", "birth_date", "sex", "phones", "house_code",
-              "hukou_house_code"):  # fmt: skip
-        if a == "phones":
-            columns.append(
-                "coalesce(any_value(ph.phones), []) AS phones, "
-                "max(prov) FILTER (WHERE attr = 'phones') AS phones_source, "
-                "'全部号码，按来源权威排序；首个来自' || max(src_label) "
-                "FILTER (WHERE attr = 'phones') AS phones_why"
-            )
-            continue
-        value = f"max(v) FILTER (WHERE attr = '{a}')"
-        if a == "birth_date":
-            value = f"CAST({value} AS DATE)"
-        columns.append(f"{value} AS {a}, max(prov) FILTER (WHERE attr = '{a}') AS {a}_source, "
-                       f"max(why) FILTER (WHERE attr = '{a}') AS {a}_why")  # fmt: skip
-    has = "bool_or(attr = '{}')"
+    for a in ("name", "id_number", "birth_date", "sex", "house_code", "hukou_house_code"):
+        columns.append(f"{a}.v AS {a}, {prov(a)} AS {a}_source, {why(a)} AS {a}_why")
+    first_phone = _label_sql("phones.source")
+    columns.insert(4, (
+        "coalesce(list_filter(phone_list, lambda p, i: list_position(phone_list, p) = i), []) "
+        f"AS phones, {prov('phones')} AS phones_source, "
+        f"'全部号码，按来源权威排序；首个来自' || {first_phone} AS phones_why"))  # fmt: skip
     return f"""
 WITH base AS (
-    SELECT f.person_id, pr.mention_id, pr.source, pr.batch, pr."row", pr.observed_on,
+    SELECT f.person_id, pr.idx, pr.source, pr.batch, pr."row", pr.observed_on,
            pr.rank_src, pr.rank_res, pr.role, pr.name_std, pr.id_number_std, pr.sex,
            coalesce(pr.mention_birth, CAST(pr.birth_date AS DATE)) AS birth,
            pr.phone_std, pr.house_code
     FROM pr JOIN fin f USING (rec)),
-ranked AS (
-    SELECT *, row_number() OVER (PARTITION BY person_id, attr
-                                 ORDER BY rank, fresh, mention_id) AS rn
-    FROM ({union})
-    QUALIFY rn <= 2),
-picked AS (
-    SELECT person_id, attr,
-           any_value(v) FILTER (WHERE rn = 1) AS v,
-           any_value(source || ':' || batch || ':' || CAST("row" AS VARCHAR))
-               FILTER (WHERE rn = 1) AS prov,
-           any_value({label}) FILTER (WHERE rn = 1) AS src_label,
-           any_value('来源权威优先：' || {label} || '（第' || CAST(rank + 1 AS VARCHAR) || '位）')
-               FILTER (WHERE rn = 1)
-           || CASE WHEN any_value(rank) FILTER (WHERE rn = 2)
-                        = any_value(rank) FILTER (WHERE rn = 1)
-                   THEN '；同级来源中最新（' || coalesce(strftime(any_value(observed_on)
-                            FILTER (WHERE rn = 1), '%Y-%m-%d'), '未知日期') || '）'
-                   ELSE '' END AS why
-    FROM ranked GROUP BY person_id, attr),
-ph AS (
-    SELECT person_id, list(phone_std ORDER BY first) AS phones
-    FROM (SELECT person_id, phone_std, min((rank_src, {fresh}, mention_id)) AS first
-          FROM base WHERE phone_std IS NOT NULL GROUP BY ALL)
-    GROUP BY person_id)
-SELECT p.person_id, {", ".join(columns)},
-       {has.format("migrant")} AND NOT {has.format("hukou_first")} AS is_migrant,
-       CASE WHEN {has.format("hukou_first")} THEN max(prov) FILTER (WHERE attr = 'hukou_first')
-            WHEN {has.format("migrant")} THEN max(prov) FILTER (WHERE attr = 'migrant')
-       END AS is_migrant_source,
-       CASE WHEN {has.format("hukou_first")} THEN '有公安户籍记录'
-            WHEN {has.format("migrant")} THEN '有流动人口登记，无公安户籍记录'
+picked AS (SELECT person_id, {", ".join(aggregates)} FROM base GROUP BY person_id)
+SELECT person_id, {", ".join(columns)},
+       migrant IS NOT NULL AND hukou_first IS NULL AS is_migrant,
+       CASE WHEN hukou_first IS NOT NULL THEN {prov("hukou_first")}
+            WHEN migrant IS NOT NULL THEN {prov("migrant")} END AS is_migrant_source,
+       CASE WHEN hukou_first IS NOT NULL THEN '有公安户籍记录'
+            WHEN migrant IS NOT NULL THEN '有流动人口登记，无公安户籍记录'
             ELSE '无流动人口登记' END AS is_migrant_why
-FROM (SELECT DISTINCT person_id FROM fin) p
-LEFT JOIN picked USING (person_id) LEFT JOIN ph USING (person_id)
-GROUP BY p.person_id ORDER BY p.person_id"""
+FROM picked ORDER BY person_id"""
 
 
 def conflicts_sql() -> str:

@@ -77,7 +77,8 @@ def identity_records(con: Any) -> Any:
     con.register("clean_ids", pa.table({
         "raw": pa.array(raws, pa.string()),
         "cleaned": pa.array([check_id_number(r).value for r in raws], pa.string())}))  # fmt: skip
-    con.execute(person_sql.records_sql())
+    for sql in person_sql.records_sql():
+        con.execute(sql)
     con.execute(person_sql.RECORD_GROUPS_SQL)
     return con.sql(person_sql.RECORDS_TABLE_SQL).to_arrow_table()
 

@@ -23,7 +23,6 @@ from shibei.resolve.ports import Linker
 from shibei.resolve.stable_ids import (
     ClusterKeys,
     EntityEvent,
-    LedgerEntry,
     anchor_of,
     assign_ids_sql,
     register_clusters,
@@ -65,6 +64,7 @@ def resolve(
     Splink + DuckDB engine with the shipped model.
     """
     import duckdb
+    import pyarrow as pa
 
     if linker is None:
         from shibei.resolve.splink_linker import SplinkLinker
@@ -92,7 +92,7 @@ def resolve(
         _previous(con, previous, "person_links", "person_id")
         for sql in _PERSON_CLUSTERS_SQL:
             con.execute(sql)
-        _, person_ledger, person_events = assign_ids_sql(con, "person", "P", at=at)
+        person_ledger, person_events = assign_ids_sql(con, "person", "P", at=at)
         con.execute(
             "CREATE OR REPLACE TABLE fin AS SELECT c.rec, c.root, c.snapshot, "
             "i.entity_id AS person_id FROM components c JOIN ent_ids i ON i.cluster = c.root"
@@ -130,7 +130,7 @@ def resolve(
     finally:
         con.close()
         shutil.rmtree(spill, ignore_errors=True)
-    tables["id_ledger"] = [_ledger_row(e) for e in person_ledger + org_ledger]
+    tables["id_ledger"] = pa.concat_tables([person_ledger, org_ledger])
     events = person_events + org_events
     tables["entity_events"] = [
         {"entity_type": e.entity_type, "event": e.event, "entity_id": e.entity_id,
@@ -211,11 +211,6 @@ _PERSON_CLUSTERS_SQL = (
 )
 
 
-def _ledger_row(e: LedgerEntry) -> dict[str, Any]:
-    return {"entity_type": e.entity_type, "entity_id": e.entity_id, "anchor": e.anchor,
-            "first_seen_batch": e.first_seen_batch}  # fmt: skip
-
-
 def _person_links(con: Any, linkage: PersonLinkage) -> Any:
     """`person_links` (Arrow), kept as table `person_links_out`."""
     import pyarrow as pa
@@ -236,8 +231,15 @@ def _golden_tables(con: Any, linkage: PersonLinkage) -> dict[str, Any]:
         "person_conflicts": con.sql(person_sql.conflicts_sql()).to_arrow_table(),
     }
     rep = dict(con.execute(person_sql.REPRESENTATIVES_SQL).fetchall())
-    edges = [_pair_edge(rep[p.left], rep[p.right], p.match_weight, p.match_probability,
-                        _evidence_text(p.evidence)) for p in linkage.accepted]  # fmt: skip
+    texts: dict[tuple[tuple[str, Evidence], ...], str] = {}  # pairs share evidence
+    edges = []
+    for p in linkage.accepted:
+        key = tuple(p.evidence.items())
+        text = texts.get(key)
+        if text is None:
+            text = texts[key] = _evidence_text(p.evidence)
+        edges.append(_pair_edge(rep[p.left], rep[p.right], p.match_weight,
+                                p.match_probability, text))  # fmt: skip
     edges += _name_edges(con, rep, linkage.joins)
     pairs = pa.table({name: pa.array([e[n] for e in edges], kind) for n, (name, kind) in
                       enumerate((("left_mention_id", pa.string()),
@@ -302,7 +304,7 @@ def _name_edges(
 
 def _organizations(
     con: Any, orgs: Sequence[OrgMention], rep_of_uscc: dict[str, str], at: datetime
-) -> tuple[dict[str, list[dict[str, Any]]], list[LedgerEntry], list[EntityEvent]]:
+) -> tuple[dict[str, list[dict[str, Any]]], Any, list[EntityEvent]]:
     org_linkage = link_organizations(orgs)
     members = _members(org_linkage.cluster)
     keys = []
@@ -314,8 +316,9 @@ def _organizations(
                                 frozenset(usccs) | frozenset(mention_ids), mention_ids,
                                 orgs[first].batch))  # fmt: skip
     register_clusters(con, keys, {m.mention_id: m.batch for m in orgs})
-    ids, ledger, events = assign_ids_sql(con, "organization", "O", at=at)
-    org_ids = [entity_id for _, entity_id in ids]
+    ledger, events = assign_ids_sql(con, "organization", "O", at=at)
+    ordered = con.execute("SELECT entity_id FROM ent_ids ORDER BY cluster").fetchall()
+    org_ids = [entity_id for (entity_id,) in ordered]
     links: list[dict[str, Any]] = []
     golden: list[dict[str, Any]] = []
     for org_id, ms in zip(org_ids, members, strict=True):

@@ -122,33 +122,27 @@ def candidate_sql() -> list[str]:
     """SQL (DuckDB) turning the registered `all_records_arrow` into `all_records` (with the
     columns of `records_table`) and `person_candidates`: the same records as
     `records.candidate_records` — every record without a valid number, plus the valid
-    ones sharing a blocking key (`records.blocking_keys`) with one of them."""
+    ones sharing a blocking key (`records.blocking_keys`) with one of them (one semi-join
+    per key)."""
     keys = ",\n".join(_id_key_sql(n, parts) for n, parts in enumerate(ID_KEY_PARTS, 1))
     rules = [
-        ("name_birth", "name_key", "birth_date"),
-        ("phone", "phone_std", "''"),
-        ("name_address", "name_key", "address_code"),
-        *((f"id{n}", f"id_key{n}", "''") for n in range(1, 5)),
-        ("id5_name", "id_key5", "name_key"),
-    ]
-    union = "\nUNION ALL\n".join(
-        f"SELECT unique_id, id_valid, '{rule}' AS rule, {a} AS k1, {b} AS k2 FROM all_records "
-        f"WHERE {a} IS NOT NULL" + (f" AND {b} IS NOT NULL" if b != "''" else "")
-        for rule, a, b in rules
+        ("name_key", "birth_date"), ("phone_std",), ("name_key", "address_code"),
+        *((f"id_key{n}",) for n in range(1, 5)), ("id_key5", "name_key"),
+    ]  # fmt: skip
+    hits = "\nUNION\n".join(
+        f"SELECT v.unique_id FROM all_records v SEMI JOIN "
+        f"(SELECT {', '.join(cols)} FROM all_records WHERE NOT id_valid) w "
+        f"ON {' AND '.join(f'v.{c} = w.{c}' for c in cols)} WHERE v.id_valid"
+        for cols in rules
     )
     return [
         f"""CREATE OR REPLACE TABLE all_records AS
 SELECT *, {_prefix_sql(19, "building")}, {_prefix_sql(12, "community")},
 {keys}
 FROM all_records_arrow""",
-        f"CREATE OR REPLACE TEMP TABLE record_keys AS {union}",
-        """CREATE OR REPLACE TABLE person_candidates AS
-SELECT * FROM all_records
-WHERE NOT id_valid OR unique_id IN (
-    SELECT v.unique_id FROM record_keys v
-    JOIN (SELECT DISTINCT rule, k1, k2 FROM record_keys WHERE NOT id_valid) w
-      USING (rule, k1, k2)
-    WHERE v.id_valid)
+        f"""CREATE OR REPLACE TABLE person_candidates AS
+WITH hits AS ({hits})
+SELECT * FROM all_records WHERE NOT id_valid OR unique_id IN (SELECT unique_id FROM hits)
 ORDER BY unique_id""",
     ]
 
@@ -157,41 +151,50 @@ def scored_pairs(table: Any, levels: dict[str, list[tuple[str, float]]]) -> list
     """A predictions table (Arrow, with `retain_intermediate_calculation_columns`) as
     pairs with their evidence. Splink 5 reports each comparison's match weight
     (`mw_<name>`, plus `mw_tf_adj_<name>`); the level is the one whose weight it is (a
-    null level weighs 0). Equal evidence is one shared object: a run has few distinct
-    (level, weight) values per comparison."""
+    null level weighs 0). Pairs with the same weights share one evidence dict: a run has
+    few distinct combinations."""
     names = set(table.column_names)
-    per_comparison: list[tuple[str, list[Evidence | None]]] = []
-    for name, by_weight in levels.items():
-        if f"mw_{name}" not in names:
-            continue
-        weights = table[f"mw_{name}"].to_pylist()
-        tf = (table[f"mw_tf_adj_{name}"].to_pylist() if f"mw_tf_adj_{name}" in names
-              else [None] * len(weights))  # fmt: skip
-        cache: dict[tuple[float, float | None], Evidence] = {}
-        out: list[Evidence | None] = []
-        for w, t in zip(weights, tf, strict=True):
-            if w is None:
-                out.append(None)
-                continue
-            found = cache.get((w, t))
-            if found is None:
-                label = "null"
-                if by_weight and w != 0.0:
-                    label = min(by_weight, key=lambda lw: abs(lw[1] - w))[0]
-                found = cache[(w, t)] = Evidence(label, round(float(w) + float(t or 0.0), 3))
-            out.append(found)
-        per_comparison.append((name, out))
+    compared = [name for name in levels if f"mw_{name}" in names]
+    columns = []
+    for name in compared:
+        columns.append(table[f"mw_{name}"].to_pylist())
+        tf = f"mw_tf_adj_{name}"
+        columns.append(table[tf].to_pylist() if tf in names else [None] * table.num_rows)
+    combinations: dict[tuple[float | None, ...], dict[str, Evidence]] = {}
     lefts, rights = table["unique_id_l"].to_pylist(), table["unique_id_r"].to_pylist()
     weights = table["match_weight"].to_pylist()
     probabilities = table["match_probability"].to_pylist()
     pairs: list[ScoredPair] = []
-    for i, (left, right) in enumerate(zip(lefts, rights, strict=True)):
-        evidence = {name: e for name, ev in per_comparison if (e := ev[i]) is not None}
+    for left, right, weight, probability, *row in zip(
+        lefts, rights, weights, probabilities, *columns, strict=True
+    ):
+        key = tuple(row)
+        evidence = combinations.get(key)
+        if evidence is None:
+            evidence = combinations[key] = _evidence(compared, key, levels)
         low, high = (left, right) if left <= right else (right, left)
-        pairs.append(
-            ScoredPair(int(low), int(high), float(weights[i]), float(probabilities[i]), evidence)
-        )
+        pairs.append(ScoredPair(int(low), int(high), float(weight), float(probability), evidence))
     return pairs
+
+
+def _evidence(
+    compared: list[str],
+    row: tuple[float | None, ...],
+    levels: dict[str, list[tuple[str, float]]],
+) -> dict[str, Evidence]:
+    """Comparison → its level and weight, from one pair's (weight, tf adjustment)
+    per comparison in `compared` order (a null weight: the comparison is left out)."""
+    out: dict[str, Evidence] = {}
+    for n, name in enumerate(compared):
+        w, t = row[2 * n], row[2 * n + 1]
+        if w is None:
+            continue
+        by_weight = levels[name]
+        label = "null"
+        if by_weight and w != 0.0:
+            label = min(by_weight, key=lambda lw: abs(lw[1] - w))[0]
+        out[name] = Evidence(label, round(float(w) + float(t or 0.0), 3))
+    return out
 
 
 def _level_weights(model: dict[str, Any]) -> dict[str, list[tuple[str, float]]]:

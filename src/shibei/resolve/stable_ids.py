@@ -78,11 +78,12 @@ def assign_ids(
     try:
         register_clusters(con, clusters, batch_of or {})
         register_previous(con, previous_ledger, previous_links or {})
-        ids, ledger, events = assign_ids_sql(con, entity_type, prefix, at=at)
+        table, events = assign_ids_sql(con, entity_type, prefix, at=at)
+        ids = con.execute("SELECT entity_id FROM ent_ids ORDER BY cluster").fetchall()
     finally:
         con.close()
-    by_cluster = dict(ids)
-    return Assignment([by_cluster[n] for n in range(len(clusters))], ledger, events)
+    ledger = [LedgerEntry(**row) for row in table.to_pylist()]
+    return Assignment([i for (i,) in ids], ledger, events)
 
 
 def temp_table(con: Any, name: str, table: Any) -> None:
@@ -137,11 +138,13 @@ def register_previous(con: Any, ledger: Sequence[LedgerEntry], links: Mapping[st
 
 def assign_ids_sql(
     con: Any, entity_type: str, prefix: str, *, at: datetime
-) -> tuple[list[tuple[int, str]], list[LedgerEntry], list[EntityEvent]]:
+) -> tuple[Any, list[EntityEvent]]:
     """The id assignment on DuckDB tables: `ent_anchor(cluster, anchor, first_batch)`,
     `ent_keys(cluster, k)` (every anchor a cluster could carry), `ent_mentions(cluster,
     mention_id, batch)`, and the previous run's `prev_ledger` and `prev_links`
-    (`register_previous`). Returns (cluster, id) pairs, the ledger and the events."""
+    (`register_previous`). Leaves `ent_ids(cluster, entity_id)` on the connection;
+    returns the ledger (Arrow: entity_type, entity_id, anchor, first_seen_batch, in
+    cluster order) and the events."""
     con.execute(
         "CREATE OR REPLACE TEMP TABLE ent_old AS SELECT entity_id, anchor, first_seen_batch "
         "FROM prev_ledger WHERE entity_type = ?",
@@ -152,22 +155,21 @@ def assign_ids_sql(
     (issued,) = con.execute(
         "SELECT coalesce(max(TRY_CAST(substr(entity_id, 2) AS BIGINT)), 0) FROM ent_old"
     ).fetchone()
-    ids = con.execute(
-        """SELECT cluster, coalesce(k.entity_id,
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE ent_ids AS
+           SELECT cluster, coalesce(k.entity_id,
                   ? || lpad(CAST(? + n.n AS VARCHAR), 10, '0')) AS entity_id
            FROM ent_anchor a LEFT JOIN ent_kept k USING (cluster)
-           LEFT JOIN ent_new n USING (cluster) ORDER BY cluster""",
+           LEFT JOIN ent_new n USING (cluster)""",
         [prefix, int(issued)],
-    ).fetchall()
-    temp_table(con, "ent_ids", _pairs_table(ids))
-    ledger = [
-        LedgerEntry(entity_type, entity_id, anchor, first_seen)
-        for entity_id, anchor, first_seen in con.execute(
-            """SELECT i.entity_id, a.anchor, coalesce(o.first_seen_batch, a.first_batch)
-               FROM ent_anchor a JOIN ent_ids i USING (cluster)
-               LEFT JOIN ent_old o ON o.entity_id = i.entity_id ORDER BY a.cluster"""
-        ).fetchall()
-    ]
+    )
+    ledger = con.sql(
+        """SELECT ? AS entity_type, i.entity_id, a.anchor,
+                  coalesce(o.first_seen_batch, a.first_batch) AS first_seen_batch
+           FROM ent_anchor a JOIN ent_ids i USING (cluster)
+           LEFT JOIN ent_old o ON o.entity_id = i.entity_id ORDER BY a.cluster""",
+        params=[entity_type],
+    ).to_arrow_table()
     events = [
         EntityEvent(entity_type, event, kept, other, batch, at)
         for event, kept, other, batch in con.execute(
@@ -181,14 +183,7 @@ def assign_ids_sql(
                ORDER BY 1, 2, 3"""
         ).fetchall()
     ]
-    return [(int(c), str(i)) for c, i in ids], ledger, events
-
-
-def _pairs_table(ids: Sequence[tuple[int, str]]) -> Any:
-    import pyarrow as pa
-
-    return pa.table({"cluster": pa.array([c for c, _ in ids], pa.int64()),
-                     "entity_id": pa.array([i for _, i in ids], pa.string())})  # fmt: skip
+    return ledger, events
 
 
 _ASSIGN_SQL = (
