@@ -324,7 +324,7 @@ def links_sql() -> str:
     rare-name rule), `singleton` (alone), else `probabilistic`."""
     return """
 WITH m AS (
-    SELECT pr.mention_id, pr.label, pr.rec, f.person_id, f.snapshot,
+    SELECT pr.idx, pr.mention_id, pr.label, pr.rec, f.person_id, f.snapshot,
            count(*) OVER (PARTITION BY f.person_id) AS size
     FROM pr JOIN fin f USING (rec))
 SELECT m.mention_id, m.person_id,
@@ -334,7 +334,7 @@ SELECT m.mention_id, m.person_id,
        CASE WHEN m.label IS NULL AND m.snapshot NOT IN (SELECT root FROM named)
                  AND m.size > 1 THEN coalesce(b.p, 1.0) ELSE 1.0 END::DOUBLE AS match_probability
 FROM m LEFT JOIN best b USING (rec)
-ORDER BY m.mention_id"""
+ORDER BY m.idx"""
 
 
 EXPLANATION_SQL = """

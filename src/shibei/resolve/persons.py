@@ -16,7 +16,7 @@ from shibei.resolve.model import PersonMention, ScoredPair
 from shibei.resolve.ports import Linker
 from shibei.resolve.stable_ids import temp_table
 from shibei.resolve.unique_name import summaries, unique_name_joins
-from shibei.standardize.id_number import check_id_number
+from shibei.standardize.id_number import normalize_id_number
 
 MATCH_THRESHOLD = 0.99
 """A pair joins two clusters at this match probability or above (precision first: a wrong
@@ -76,7 +76,7 @@ def identity_records(con: Any) -> Any:
         "WHERE id_number_std IS NULL AND id_number_raw IS NOT NULL").fetchall()]  # fmt: skip
     con.register("clean_ids", pa.table({
         "raw": pa.array(raws, pa.string()),
-        "cleaned": pa.array([check_id_number(r).value for r in raws], pa.string())}))  # fmt: skip
+        "cleaned": pa.array([normalize_id_number(r) for r in raws], pa.string())}))  # fmt: skip
     for sql in person_sql.records_sql():
         con.execute(sql)
     con.execute(person_sql.RECORD_GROUPS_SQL)

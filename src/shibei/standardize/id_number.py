@@ -138,10 +138,8 @@ def check_id_number(raw: str) -> IdNumberCheck:
     >>> check_id_number("11010519491213002X").transposition  # 31 typed as 13
     '11010519491231002X'
     """
-    value = "".join(str(raw).split()).upper().translate(_FULL_WIDTH)
-    upgraded = False
-    if len(value) == 15 and value.isdigit():
-        value, upgraded = upgrade_15_to_18(value), True
+    value = normalize_id_number(raw)
+    upgraded = len(value) == 18 and len(_characters(raw)) == 15
     problems: list[str] = []
     if len(value) != 18:
         problems.append("length")
@@ -170,6 +168,23 @@ def check_id_number(raw: str) -> IdNumberCheck:
         upgraded_from_15=upgraded,
         transposition=transposition,
     )
+
+
+def normalize_id_number(raw: str) -> str:
+    """The number as `check_id_number` reads it, without judging it: spaces removed,
+    full-width characters and a lower-case x folded, a 15-digit number upgraded to 18.
+
+    >>> normalize_id_number(" 110105491231002 ")
+    '11010519491231002X'
+    """
+    value = _characters(raw)
+    if len(value) == 15 and value.isdigit():
+        return upgrade_15_to_18(value)
+    return value
+
+
+def _characters(raw: str) -> str:
+    return "".join(str(raw).split()).upper().translate(_FULL_WIDTH)
 
 
 def _find_transposition(value: str) -> str | None:
