@@ -60,32 +60,47 @@ def _label_sql(column: str) -> str:
     return f"CASE {column} {whens} ELSE {column} END"
 
 
+TEXT_COLUMNS = frozenset({"mention_id", "source", "batch", "role"})
+"""Mention columns read as text that is never null ("" for a missing value)."""
+
+
+def select_columns_sql(
+    columns: Iterable[tuple[str, str]], present: Iterable[str], keep: Iterable[str] = ()
+) -> str:
+    """The select list reading `columns` (name, SQL type) from a relation that has the
+    columns `present`: `TEXT_COLUMNS` with "" for null, numbers with 0, dates cast, other
+    text with "" read as null (except the `keep` ones, read as they are); a missing
+    column is its empty value."""
+    have, keep = set(present), set(keep)
+    out = []
+    for name, kind in columns:
+        if name not in have:
+            value = "''" if name in TEXT_COLUMNS else ("0" if kind == "BIGINT" else "NULL")
+            out.append(f"CAST({value} AS {kind}) AS {name}")
+        elif name in TEXT_COLUMNS:
+            out.append(f"coalesce(CAST({name} AS VARCHAR), '') AS {name}")
+        elif kind == "BIGINT":
+            out.append(f"coalesce({name}, 0) AS {name}")
+        elif kind == "DATE":
+            out.append(f"CAST({name} AS DATE) AS {name}")
+        elif name in keep:
+            out.append(name)
+        else:
+            out.append(f"nullif({name}, '') AS {name}")
+    return ", ".join(out)
+
+
 def load_mentions(con: Any, relation: str, present: Iterable[str]) -> None:
     """`pm`: the person mentions of `relation` in mention-id order (`idx` 0…), text
-    fields with "" read as null, with the authority ranks survivorship orders by."""
-    have = set(present)
-    text = {"source", "batch", "role", "mention_id"}
-    cols = []
-    for name, kind in MENTION_COLUMNS:
-        if name not in have:
-            value = "''" if name in text else ("0" if kind == "BIGINT" else "NULL")
-            cols.append(f"CAST({value} AS {kind}) AS {name}")
-        elif name in text:
-            cols.append(f"coalesce(CAST({name} AS VARCHAR), '') AS {name}")
-        elif kind == "BIGINT":
-            cols.append(f"coalesce({name}, 0) AS {name}")
-        elif kind == "DATE":
-            cols.append(f"CAST({name} AS DATE) AS {name}")
-        elif name == "name":
-            cols.append(name)
-        else:
-            cols.append(f"nullif({name}, '') AS {name}")
+    fields with "" read as null (the raw `name` as it is), with the authority ranks
+    survivorship orders by."""
+    cols = select_columns_sql(MENTION_COLUMNS, present, keep=("name",))
     con.execute(f"""
 CREATE OR REPLACE TABLE pm AS
 SELECT row_number() OVER (ORDER BY mention_id) - 1 AS idx, *,
        {rank_sql(SOURCE_AUTHORITY)} AS rank_src,
        {rank_sql(RESIDENCE_AUTHORITY)} AS rank_res
-FROM (SELECT {", ".join(cols)} FROM {relation})
+FROM (SELECT {cols} FROM {relation})
 ORDER BY idx""")
     con.execute("""
 CREATE OR REPLACE MACRO one_apart(a, b) AS

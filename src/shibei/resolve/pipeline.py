@@ -6,7 +6,6 @@ import json
 import os
 import shutil
 import time
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -14,18 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from shibei.progress import Progress
-from shibei.resolve import person_sql
-from shibei.resolve.lake import read_mention_columns, write_tables
+from shibei.resolve import org_sql, person_sql
+from shibei.resolve.lake import write_tables
 from shibei.resolve.model import Evidence, ScoredPair
-from shibei.resolve.organizations import OrgMention, golden_organization, link_organizations
 from shibei.resolve.persons import MATCH_THRESHOLD, PersonLinkage, link_persons
 from shibei.resolve.ports import Linker
 from shibei.resolve.stable_ids import (
-    ClusterKeys,
-    EntityEvent,
-    anchor_of,
     assign_ids_sql,
-    register_clusters,
     temp_table,
 )
 
@@ -107,19 +101,26 @@ def resolve(
 
         clock = time.perf_counter()
         progress.step("法人关联与稳定编号")
-        orgs = sorted(read_mention_columns(lake_dir, "organizations", OrgMention.from_columns),
-                      key=lambda m: m.mention_id)  # fmt: skip
-        report.organization_mentions = len(orgs)
-        rep_of_uscc = dict(con.execute(
-            "SELECT pr.uscc_std, arg_min(f.person_id, pr.mention_id) FROM pr JOIN fin f "
-            "USING (rec) WHERE pr.role = 'legal_rep' AND pr.uscc_std IS NOT NULL "
-            "GROUP BY 1").fetchall())  # fmt: skip
+        org_sql.load_mentions(con, *_mentions_relation(con, lake_dir, "organizations"))
+        (count,) = con.execute("SELECT count(*) FROM om").fetchall()[0]
+        report.organization_mentions = int(count)
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE legal_reps AS SELECT pr.uscc_std AS uscc, "
+            "arg_min(f.person_id, pr.mention_id) AS person_id FROM pr JOIN fin f USING (rec) "
+            "WHERE pr.role = 'legal_rep' AND pr.uscc_std IS NOT NULL GROUP BY 1"
+        )
         _previous(con, previous, "org_links", "org_id")
-        org_tables, org_ledger, org_events = _organizations(con, orgs, rep_of_uscc, at)
+        for sql in org_sql.LINK_SQL:
+            con.execute(sql)
+        org_ledger, org_events = assign_ids_sql(con, "organization", "O", at=at)
+        org_tables = {
+            "org_links": con.sql(org_sql.LINKS_SQL).to_arrow_table(),
+            "organizations": con.sql(org_sql.golden_sql()).to_arrow_table(),
+        }
         tables |= org_tables
         report.persons = tables["persons"].num_rows
         report.conflicts = tables["person_conflicts"].num_rows
-        report.organizations = len(tables["organizations"])
+        report.organizations = tables["organizations"].num_rows
         report.person_methods = dict(
             con.execute(
                 "SELECT method, count(*) FROM person_links_out GROUP BY 1 ORDER BY 1"
@@ -161,20 +162,19 @@ def _lap(since: float) -> float:
 
 def load_person_mentions(con: Any, lake_dir: Path) -> None:
     """Table `pm` (`person_sql.load_mentions`) from `lake/mentions/persons/**`."""
-    files = sorted(str(p) for p in (lake_dir / "mentions" / "persons").glob("**/*.parquet"))
+    person_sql.load_mentions(con, *_mentions_relation(con, lake_dir, "persons"))
+
+
+def _mentions_relation(con: Any, lake_dir: Path, kind: str) -> tuple[str, list[str]]:
+    """`lake/mentions/<kind>/**` as a relation to select from, and its columns (an empty
+    relation when there are no files)."""
+    files = sorted(str(p) for p in (lake_dir / "mentions" / kind).glob("**/*.parquet"))
     if not files:
-        import pyarrow as pa
-
-        from shibei.resolve.persons import mentions_table
-
-        empty: pa.Table = mentions_table([])
-        con.register("mentions_in", empty)
-        person_sql.load_mentions(con, "mentions_in", empty.column_names)
-        return
+        return "(SELECT '' AS mention_id WHERE FALSE)", ["mention_id"]
     paths = ", ".join(person_sql.literal(f) for f in files)
     relation = f"read_parquet([{paths}], union_by_name = true)"
     present = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()]
-    person_sql.load_mentions(con, relation, present)
+    return relation, present
 
 
 def _previous(con: Any, previous: Path, links: str, entity: str) -> None:
@@ -300,45 +300,6 @@ def _name_edges(
     con.unregister("joins_in")
     target = dict(targets)
     return [_pair_edge(rep[a], rep[int(target[a])], None, 1.0, evidence) for a, _ in joins]
-
-
-def _organizations(
-    con: Any, orgs: Sequence[OrgMention], rep_of_uscc: dict[str, str], at: datetime
-) -> tuple[dict[str, list[dict[str, Any]]], Any, list[EntityEvent]]:
-    org_linkage = link_organizations(orgs)
-    members = _members(org_linkage.cluster)
-    keys = []
-    for ms in members:
-        usccs = sorted({orgs[i].uscc_std or "" for i in ms} - {""})
-        mention_ids = tuple(orgs[i].mention_id for i in ms)
-        first = min(ms, key=lambda i: orgs[i].mention_id)
-        keys.append(ClusterKeys(anchor_of(usccs, mention_ids),
-                                frozenset(usccs) | frozenset(mention_ids), mention_ids,
-                                orgs[first].batch))  # fmt: skip
-    register_clusters(con, keys, {m.mention_id: m.batch for m in orgs})
-    ledger, events = assign_ids_sql(con, "organization", "O", at=at)
-    ordered = con.execute("SELECT entity_id FROM ent_ids ORDER BY cluster").fetchall()
-    org_ids = [entity_id for (entity_id,) in ordered]
-    links: list[dict[str, Any]] = []
-    golden: list[dict[str, Any]] = []
-    for org_id, ms in zip(org_ids, members, strict=True):
-        group = [orgs[i] for i in ms]
-        usccs = sorted({m.uscc_std for m in group if m.uscc_std})
-        rep = next((rep_of_uscc[u] for u in usccs if u in rep_of_uscc), None)
-        golden.append(golden_organization(org_id, group, rep))
-        for i in ms:
-            links.append({"mention_id": orgs[i].mention_id, "org_id": org_id,
-                          "method": org_linkage.method[i], "match_probability": 1.0})  # fmt: skip
-    golden.sort(key=lambda r: r["org_id"])
-    links.sort(key=lambda r: r["mention_id"])
-    return {"org_links": links, "organizations": golden}, ledger, events
-
-
-def _members(cluster: Sequence[int]) -> list[list[int]]:
-    out: dict[int, list[int]] = defaultdict(list)
-    for i, c in enumerate(cluster):
-        out[c].append(i)
-    return [out[c] for c in sorted(out)]
 
 
 def _golden_columns(attributes: Sequence[str], types: dict[str, str]) -> list[tuple[str, str]]:

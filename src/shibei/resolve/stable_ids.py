@@ -208,8 +208,3 @@ _ASSIGN_SQL = (
        SELECT cluster, row_number() OVER (ORDER BY anchor) AS n FROM ent_anchor
        WHERE cluster NOT IN (SELECT cluster FROM ent_kept)""",
 )
-
-
-def anchor_of(valid_keys: Sequence[str], mention_ids: Sequence[str]) -> str:
-    """The smallest valid key, else the earliest (smallest) mention id."""
-    return min(valid_keys) if valid_keys else min(mention_ids)
