@@ -39,6 +39,16 @@ def test_bench_generate_prints_figures_as_the_last_json_line() -> None:
     assert figures["scale"] == 0.001
 
 
+def test_bench_readers_reads_every_feed_row_and_times_the_xlsx_baseline() -> None:
+    result = runner.invoke(app, ["bench", "readers", "--scale", "0.001"])
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    formats = ("csv", "jsonl", "parquet", "xlsx")
+    assert figures["feed_rows"] == sum(figures[f"{f}_rows"] for f in formats) > 0
+    assert figures["openpyxl_xlsx_rows_per_second"] > 0
+    assert figures["xlsx_speedup_vs_openpyxl"] > 0
+
+
 def test_unknown_benchmark_is_refused_with_the_list() -> None:
     result = runner.invoke(app, ["bench", "nosuch"])
     assert result.exit_code == 2

@@ -87,6 +87,30 @@ def test_reads_xlsx_cells_as_text(tmp_path: Path) -> None:
     assert got["姓名"] == ["张伟", "李丽", None]
 
 
+def test_xlsx_reads_the_named_sheet_from_a1_and_rejects_a_file_that_is_no_workbook(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "tiny.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["其他"])
+    ws = wb.create_sheet("登记")
+    ws.append([None, None])  # an empty first row: the header is not found below it
+    ws.append(["姓名", "登记日期"])
+    wb.save(path)
+    with pytest.raises(FeedError, match="缺少数据源 tiny 配置的列"):
+        _all(path, _spec("xlsx", sheet="登记"))
+    ws.delete_rows(1)
+    ws.append(["张伟", 45000.5])
+    wb.save(path)
+    got = _all(path, _spec("xlsx", sheet="登记"))
+    assert (got["row"], got["姓名"], got["登记日期"]) == ([1], ["张伟"], ["45000.5"])
+    with pytest.raises(FeedError, match="没有工作表 花名册"):
+        _all(path, _spec("xlsx", sheet="花名册"))
+    path.write_bytes(b"name,date\n")
+    with pytest.raises(FeedError, match=r"tiny\.xlsx 不是可读的 Excel 文件"):
+        _all(path, _spec("xlsx"))
+
+
 def test_reads_json_lines_with_nested_lists_and_a_bad_line(tmp_path: Path) -> None:
     path = tmp_path / "tiny.jsonl"
     lines = [

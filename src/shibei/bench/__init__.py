@@ -18,5 +18,6 @@ BENCHMARKS: dict[str, str] = {
     "intake": "shibei.bench.intake",
     "risk": "shibei.bench.risk",
     "workorders": "shibei.bench.workorders",
+    "readers": "shibei.bench.readers",
 }
 """Benchmark name → module holding its `run`."""
