@@ -8,9 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from operator import mul
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
+_ZERO_WEIGHT = ord("0") * sum(_WEIGHTS)
+
+
+def _digits(text: str) -> bool:
+    """Only the ASCII digits 0-9 (`str.isdigit` also takes ²,٣ and full-width ones)."""
+    return text.isascii() and text.isdigit()
 
 
 def id_number_check_char(first17: str) -> str:
@@ -19,15 +26,16 @@ def id_number_check_char(first17: str) -> str:
     >>> id_number_check_char("11010519491231002")
     'X'
     """
-    if len(first17) != 17 or not first17.isdigit():
+    if len(first17) != 17 or not _digits(first17):
         raise ValueError("需要17位数字")
-    total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True))
+    # the digits' code points are 48 + digit: subtract 48 × the weights once
+    total = sum(map(mul, first17.encode("ascii"), _WEIGHTS)) - _ZERO_WEIGHT
     return _CHECK[total % 11]
 
 
 def is_valid_id_number_checksum(value: str) -> bool:
     """True when `value` is 18 characters whose last one is the right check character."""
-    if len(value) != 18 or not value[:17].isdigit():
+    if len(value) != 18 or not _digits(value[:17]):
         return False
     return id_number_check_char(value[:17]) == value[17].upper()
 
@@ -64,7 +72,7 @@ def upgrade_15_to_18(value: str) -> str:
     >>> upgrade_15_to_18("370203850101123")
     '370203198501011235'
     """
-    if len(value) != 15 or not value.isdigit():
+    if len(value) != 15 or not _digits(value):
         raise ValueError("需要15位数字")
     first17 = value[:6] + _OLD_CENTURY + value[6:]
     return first17 + id_number_check_char(first17)
@@ -143,7 +151,7 @@ def check_id_number(raw: str) -> IdNumberCheck:
     problems: list[str] = []
     if len(value) != 18:
         problems.append("length")
-    elif not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    elif not _digits(value[:17]) or not (_digits(value[17]) or value[17] == "X"):
         problems.append("characters")
     if problems:
         return IdNumberCheck(raw=str(raw), value=value, valid=False, problems=tuple(problems))
@@ -178,7 +186,7 @@ def normalize_id_number(raw: str) -> str:
     '11010519491231002X'
     """
     value = _characters(raw)
-    if len(value) == 15 and value.isdigit():
+    if len(value) == 15 and _digits(value):
         return upgrade_15_to_18(value)
     return value
 
@@ -194,7 +202,7 @@ def _find_transposition(value: str) -> str | None:
         if value[i] == value[i + 1]:
             continue
         swapped = value[:i] + value[i + 1] + value[i] + value[i + 2 :]
-        if swapped[:17].isdigit() and _valid_number(swapped):
+        if _digits(swapped[:17]) and _valid_number(swapped):
             found.append(swapped)
     return found[0] if len(found) == 1 else None
 

@@ -37,6 +37,9 @@ def test_check_char_of_the_standard_example() -> None:
         ("1101051949123100", "1101051949123100", False, ("length",)),
         ("11010519491231002Y", "11010519491231002Y", False, ("characters",)),
         ("", "", False, ("length",)),
+        # digits of other scripts are not ID digits (str.isdigit takes them; int() reads them)
+        ("٣٧٠٢٠٣١٩٨٥٠١٠١١٢٣٥", "٣٧٠٢٠٣١٩٨٥٠١٠١١٢٣٥", False, ("characters",)),
+        ("²10105491231002", "²10105491231002", False, ("length",)),
     ],
 )
 def test_validates_id_numbers(raw: str, value: str, valid: bool, problems: tuple[str, ...]) -> None:
