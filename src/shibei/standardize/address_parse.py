@@ -24,24 +24,32 @@ from typing import NamedTuple
 
 from shibei.standardize.address_words import (
     ASSIST,
+    ASSIST_FIRST,
     ASSIST_TAIL,
+    ASSIST_TAIL_LAST,
     COMMUNITY,
+    COMMUNITY_LETTERS,
     COMPOUND_END,
     DEVZONE,
     DEVZONE_DIVISION,
+    DEVZONE_LETTER,
     DIRECTION_TAIL,
     DISTANCE_AFTER,
     GUARD_AFTER,
     NUMBERED_ROAD,
     PERSON_TAIL,
+    PERSON_TAIL_LAST,
     POI_END,
     POI_HEAD,
     POI_ONLY,
     ROAD,
     ROAD_AFTER,
+    ROAD_AFTER_FIRST,
     ROAD_FULL,
     ROAD_JOIN,
+    ROAD_LETTERS,
     SUBPOI_TAIL,
+    SUBPOI_TAIL_LAST,
     TOWN,
     VILLAGE,
 )
@@ -175,7 +183,7 @@ def _parse_head(state: _State) -> int:
         or NUMBERED_ROAD.match(s, k)
     ):
         return _parse_divisions(state)
-    key = (s[:k], ROAD_AFTER.match(s, k) is not None)
+    key = (s[:k], _road_after(s, k))
     head = _HEAD_CACHE.get(key)
     if head is not None:
         state.elements = list(head.elements)
@@ -216,7 +224,7 @@ def _parse_divisions(state: _State) -> int:
             pos += 1
         if pos >= n:
             break
-        for country in ("中华人民共和国", "中国"):
+        for country in _COUNTRIES if s[pos] == "中" else ():  # (both start with 中)
             if s.startswith(country, pos) and _country_here(state, pos + len(country)):
                 state.add("country", pos, pos + len(country))
                 pos += len(country)
@@ -235,6 +243,15 @@ def _parse_divisions(state: _State) -> int:
     return max(pos, 0) if pos >= 0 else 0
 
 
+_COUNTRIES = ("中华人民共和国", "中国")
+
+
+def _road_after(s: str, at: int) -> bool:
+    """Whether a road suffix starts at `at` (辽宁|路, 福州|北路, 台东|一路): the name before
+    it is a road's, not a division's."""
+    return at < len(s) and s[at] in ROAD_AFTER_FIRST and ROAD_AFTER.match(s, at) is not None
+
+
 def _country_here(state: _State, after: int) -> bool:
     """中国 is the country before a division, a separator or the end; not in 中国银行,
     中国移动, 中国路."""
@@ -245,55 +262,61 @@ def _country_here(state: _State, after: int) -> bool:
     return any(
         s[after : after + length] in names
         for length in state.table.name_lengths.get(s[after : after + 2], ())
-    ) and not ROAD_AFTER.match(s, after)
+    ) and not _road_after(s, after)
 
 
 def _match_division(state: _State, pos: int) -> tuple[int, NameEntry | None] | None:
     s, table = state.text, state.table
-    deepest = state.deepest
-    kids = table.child_names.get(deepest.code, {}) if deepest is not None else {}
+    lengths = table.name_lengths.get(s[pos : pos + 2])
+    if lengths is None:  # no division name starts so
+        return None
+    chain = state.chain
+    deepest = chain[-1] if chain else None
+    kids = table.child_names.get(deepest.code) if deepest is not None else None
     names, room = table.names, len(s) - pos
-    for length in table.name_lengths.get(s[pos : pos + 2], ()):
+    for length in lengths:
         if length > room:
             continue
         name = s[pos : pos + length]
-        own, anywhere = kids.get(name), names.get(name)
+        own, anywhere = kids.get(name) if kids else None, names.get(name)
         if own is None and anywhere is None:
             continue
         entries = (own or []) + (anywhere or [])
         after = pos + length
-        road_after = ROAD_AFTER.match(s, after) is not None
+        road_after = _road_after(s, after)
         if deepest is not None and not road_after:
-            if any(e.division.code == d.code for e in entries for d in state.chain):
-                return length, None
+            codes = [d.code for d in chain]
+            for e in entries:
+                if e.division.code in codes:
+                    return length, None
+            code, rank = deepest.code, LEVEL_RANK[deepest.level]
             consistent = [
                 e
                 for e in entries
-                if e.division.code.startswith(deepest.code)
-                and LEVEL_RANK[e.division.level] > LEVEL_RANK[deepest.level]
+                if e.division.code.startswith(code) and LEVEL_RANK[e.division.level] > rank
             ]
             if not consistent:
                 return None
             entries = consistent
         else:
             # a short district name alone is too weak a sign (西湖, 市中, 中山), unless one
-            # of its own towns follows (萧山新塘街道)
+            # of its own towns follows (萧山新塘街道); a short town name never is one
             entries = [
                 e
                 for e in entries
                 if e.kind != "short"
-                or e.division.level != "district"
                 or (
-                    not road_after
+                    e.division.level == "district"
+                    and not road_after
                     and (_own_town_follows(table, e.division, s, after) or TOWN.match(s, after))
                 )
+                or e.division.level not in ("district", "town")
             ]
-            entries = [e for e in entries if e.division.level != "town" or e.kind != "short"]
             if not entries:
                 continue
         if road_after:  # 辽宁路, 山东路: a road, whatever came before
             return None
-        entry = min(entries, key=_entry_rank)
+        entry = entries[0] if len(entries) == 1 else min(entries, key=_entry_rank)
         if entry.kind == "short" and GUARD_AFTER.match(s, after):
             return None
         if (
@@ -326,8 +349,11 @@ def _own_town_follows(table: DivisionTable, d: Division, s: str, at: int) -> boo
     return False
 
 
+_KIND_RANK = {"full": 0, "former": 1, "short": 2}
+
+
 def _entry_rank(e: NameEntry) -> tuple[int, int]:
-    return ({"full": 0, "former": 1, "short": 2}.get(e.kind, 3), LEVEL_RANK[e.division.level])
+    return (_KIND_RANK.get(e.kind, 3), LEVEL_RANK[e.division.level])
 
 
 def _accept_division(state: _State, pos: int, length: int, entry: NameEntry) -> int:
@@ -335,10 +361,16 @@ def _accept_division(state: _State, pos: int, length: int, entry: NameEntry) -> 
     d = entry.division
     end = pos + length
     # 青岛市北区 = 青岛 + 市北区: the city's 市 begins its child's name.
-    if s[end - 1] == "市" and d.code and entry.kind == "full" and end < len(s):
+    if (
+        s[end - 1] == "市"
+        and d.code
+        and entry.kind == "full"
+        and end < len(s)
+        and s[end - 1 : end + 1] in table.name_lengths  # a name starts 市北…: 市 may be shared
+    ):
         kids = table.child_names.get(d.code, {})
         if not any(s[end : end + k] in kids for k in range(2, 8)):
-            for k in range(7, 2, -1):
+            for k in range(min(7, len(s) - end + 1), 2, -1):  # names that fit in the text
                 child = kids.get(s[end - 1 : end - 1 + k])
                 if child:
                     _add_division(state, pos, end - 1, entry)
@@ -480,9 +512,16 @@ _BEFORE_COMMUNITY = frozenset({"community", "poi", "roadno"})
 
 def _parse_word(state: _State, start: int, end: int) -> None:
     s, seen = state.text, state.seen
+    # a road, devzone, community or place word needs one of a few letters: without them
+    # in the word, their patterns need not run (a set test is cheaper than a regex)
+    letters = frozenset(s[start:end])
+    may_road = not ROAD_LETTERS.isdisjoint(letters)
+    may_devzone = DEVZONE_LETTER in letters
+    may_community = not COMMUNITY_LETTERS.isdisjoint(letters)
+    may_assist = not ASSIST_FIRST.isdisjoint(letters)
     p = start
     while p < end:
-        if state.last is not None and (m := ASSIST.match(s, p, end)):
+        if may_assist and state.last is not None and (m := ASSIST.match(s, p, end)):
             state.add("assist", p, m.end())
             p = m.end()
             continue
@@ -491,41 +530,44 @@ def _parse_word(state: _State, start: int, end: int) -> None:
             if town_end:
                 p = town_end
                 continue
-        if seen.isdisjoint(_BEFORE_DEVZONE) and (m := DEVZONE.match(s, p, end)):
+        if may_devzone and seen.isdisjoint(_BEFORE_DEVZONE) and (m := DEVZONE.match(s, p, end)):
             state.add("devzone", p, m.end())
             p = m.end()
             continue
         if (
-            seen.isdisjoint(_BEFORE_COMMUNITY)
+            may_community
+            and seen.isdisjoint(_BEFORE_COMMUNITY)
             and (m := COMMUNITY.match(s, p, end) or VILLAGE.match(s, p, end))
             and not s[p : m.end()].endswith("新村")  # 新村 is a compound
         ):
             state.add("community", p, m.end())
             p = m.end()
             continue
-        if s[p] in ROAD_JOIN and state.last in ("road", "subroad") and ROAD.match(s, p + 1, end):
-            p += 1  # 文三路与古翠路: 与 joins two roads
-            continue
-        if m := ROAD.match(s, p, end):
-            poi_end = _poi_before_road(s, p, m.end())
-            if poi_end:
-                state.add("subpoi" if "poi" in seen else "poi", p, poi_end)
-                p = poi_end
+        if may_road:
+            joins = s[p] in ROAD_JOIN and state.last in ("road", "subroad")
+            if joins and ROAD.match(s, p + 1, end):
+                p += 1  # 文三路与古翠路: 与 joins two roads
                 continue
-            rest = s[m.end() : end]
-            if not rest or not POI_ONLY.match(rest):
-                state.add("subroad" if "road" in seen else "road", p, m.end())
-                p = m.end()
-                continue
+            if m := ROAD.match(s, p, end):
+                poi_end = _poi_before_road(s, p, m.end())
+                if poi_end:
+                    state.add("subpoi" if "poi" in seen else "poi", p, poi_end)
+                    p = poi_end
+                    continue
+                rest = s[m.end() : end]
+                if not rest or not POI_ONLY.match(rest):
+                    state.add("subroad" if "road" in seen else "road", p, m.end())
+                    p = m.end()
+                    continue
         # a place word inside: 新华书店对面工商银行 → poi, assist, poi
-        if (m := ASSIST.search(s, p + 2, end)) and m.end() < end:
+        if may_assist and (m := ASSIST.search(s, p + 2, end)) and m.end() < end:
             _parse_word(state, p, m.start())
             state.add("assist", m.start(), m.end())
             p = m.end()
             continue
-        # a poi, unless a road follows a poi word inside it (…有限公司山阴路)
+        # a poi, unless a road follows a poi word inside it (…有限公司山阴路: needs a road letter)
         split = end
-        for pm in POI_END.finditer(s, p, end):
+        for pm in POI_END.finditer(s, p, end) if may_road else ():
             if pm.end() < end and ROAD_FULL.match(s, pm.end(), end):
                 split = pm.end()
                 break
@@ -541,15 +583,20 @@ def _add_poi_tail(state: _State, p: int, end: int) -> None:
     新华书店旁边 → poi 新华书店 + assist 旁边; 浙江大学玉泉校区 → poi + subpoi."""
     s = state.text
     tail: tuple[str, int] | None = None
-    m = PERSON_TAIL.search(s, p, end)
+    final = s[end - 1]  # a tail pattern need not run unless its last letter ends the word
+    m = PERSON_TAIL.search(s, p, end) if final in PERSON_TAIL_LAST else None
     if m is not None and (m.start() > p or state.last is not None):
         tail = ("person", m.start())
-    elif (m := ASSIST_TAIL.search(s, p, end)) and m.start() > p:
+    elif final in ASSIST_TAIL_LAST and (m := ASSIST_TAIL.search(s, p, end)) and m.start() > p:
         tail = ("assist", m.start())
     stop = end if tail is None else tail[1]
     if stop > p:
         head_end = 0
-        if stop - p >= 5 and (sub := SUBPOI_TAIL.search(s, p + 2, stop)):
+        if (
+            stop - p >= 5
+            and s[stop - 1] in SUBPOI_TAIL_LAST
+            and (sub := SUBPOI_TAIL.search(s, p + 2, stop))
+        ):
             for pm in POI_HEAD.finditer(s, p + 2, sub.start() + 1):
                 if pm.end() <= sub.start():
                     head_end = pm.end()
@@ -585,7 +632,7 @@ def _match_town(state: _State, p: int, end: int) -> int:
             if entries:
                 e = min(entries, key=_entry_rank)
                 after = p + length
-                if e.kind == "short" and after < end and ROAD_AFTER.match(s, after):
+                if e.kind == "short" and after < end and _road_after(s, after):
                     continue
                 label = _division_label(e.division)
                 state.add(label, p, after)
@@ -623,7 +670,8 @@ def _parse_number(
     num, unit = m.group("num", "unit")
     p = m.start()  # where num starts
     if "-" not in num:  # one number: its element runs to the unit's end
-        label = _number_labels(state, unit, 1, nxt, is_last, num)[0]
+        # most units name the label (3号楼, 2单元, 401室); 号, 楼 and none take a look around
+        label = _UNIT_LABEL.get(unit) or _number_labels(state, unit, 1, nxt, is_last, num)[0]
         if label is None:
             return
         if "F" in num and "floorno" not in state.seen and _FLOOR_F.fullmatch(num):
@@ -694,7 +742,7 @@ def _number_labels(
         return ["subroad" if "road" in seen else "road"] + [None] * (n - 1)
     if unit in ("号", "号院"):
         if door is not None:
-            return [door, *_fill(seen, n - 1)]
+            return [door] if n == 1 else [door, *_fill(seen, n - 1)]
         if (
             n == 1
             and last in ("poi", "subpoi")

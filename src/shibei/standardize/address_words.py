@@ -8,6 +8,8 @@ import re
 
 ROAD_SUFFIX = r"(?:支路|路(?!口)|大道|大街|街(?!道)|道(?!办)|巷|胡同|公路|环路)"
 ROAD_AFTER = re.compile(rf"[东西南北中]?[一二三四五六七八九十0-9]{{0,3}}{ROAD_SUFFIX}")
+# the letters a ROAD_AFTER match may start with (a cheap test before the regex)
+ROAD_AFTER_FIRST = frozenset("东西南北中一二三四五六七八九十0123456789支路大街道巷胡公环")
 GUARD_AFTER = re.compile(
     r"大厦|饭店|宾馆|酒店|大学|学院|银行|中学|小学|医院|公司|商城|商场|广场|花园|小区|公寓|新村"
     r"|大楼|大院|市场|工业园|剧院|影院|体育|火车站|站|港|湾|机场|码头|路口|里|村|庄|屯|湖|山"
@@ -20,11 +22,14 @@ ROAD = re.compile(
     r"[^\s0-9]{1,6}?[一二三四五六七八九十]组"
 )
 ROAD_FULL = re.compile(rf"(?:{ROAD.pattern})$")
+# every ROAD match holds one of these (its suffix's last letter, or 组): a cheap test first
+ROAD_LETTERS = frozenset("路道街巷同组")
 TOWN = re.compile(r"[^\s0-9路街巷道号区村]{2,6}?(?:街道办事处|街道|镇|乡)(?![路街道巷])")
 DEVZONE = re.compile(
     r"[^\s0-9路街巷]{0,10}?(?:经济技术开发区|经济开发区|技术开发区|高新技术产业开发区|高新区"
     r"|开发区|工业园区|工业区|保税区|产业园区|科技园区|综合保税区|出口加工区)"
 )
+DEVZONE_LETTER = "区"  # every DEVZONE match ends with it
 DEVZONE_DIVISION = (
     "开发区", "园区", "示范区", "管理区", "试验区", "实验区", "高新区", "工业区", "工业园",
     "产业园", "科技园", "保税区",
@@ -33,6 +38,8 @@ COMMUNITY = re.compile(
     r"[^\s0-9]{1,10}?(?:社区居民委员会|社区居委会|社区|居民委员会|居委会|村民委员会|村委会)"
 )
 VILLAGE = re.compile(r"[^\s0-9]{1,4}?村(?![路街道巷口信镇乡庄])")
+# every COMMUNITY match holds 社 or 委, every VILLAGE match 村
+COMMUNITY_LETTERS = frozenset("社委村")
 POI_END = re.compile(
     r"小区|花园|公寓|大厦|广场|家园|新村|山庄|中心|大楼|商城|市场|公司|医院|学校|宾馆|酒店"
     r"|饭店|公园|苑|园|庭|府|城|院"
@@ -46,13 +53,17 @@ ASSIST_WORDS = (
     r"|对过"
 )
 ASSIST = re.compile(ASSIST_WORDS)
+ASSIST_FIRST = frozenset(word[0] for word in ASSIST_WORDS.split("|"))
 # a direction before a distance (…东50米, 往西约100米) and what may follow it (左右, 处)
 DIRECTION_TAIL = re.compile(r"(?:往|向|朝)?[东西南北]{1,2}(?:方向)?(?:约|大约)?$")
 DISTANCE_AFTER = re.compile(r"左右|处|远")
 # at the end of a name: 新华书店旁边, 超市旁
 ASSIST_TAIL = re.compile(rf"(?:{ASSIST_WORDS}|旁)$")
+ASSIST_TAIL_LAST = frozenset(word[-1] for word in [*ASSIST_WORDS.split("|"), "旁"])
 # a person the parcel is for, at the end of an address: 张先生, 王女士
-PERSON_TAIL = re.compile(r"[\u4e00-\u9fff](?:先生|女士|小姐|师傅)$")
+PERSON_WORDS = ("先生", "女士", "小姐", "师傅")
+PERSON_TAIL = re.compile(rf"[\u4e00-\u9fff](?:{'|'.join(PERSON_WORDS)})$")
+PERSON_TAIL_LAST = frozenset(word[-1] for word in PERSON_WORDS)
 # one poi inside another: 浙江大学 + 玉泉校区, 国际商贸城 + 一区
 POI_HEAD = re.compile(
     r"大学|学院|医院|小区|花园|广场|大厦|公司|商城|市场|公寓|家园|新村|山庄|园区|酒店|宾馆|中学|小学"
@@ -65,6 +76,7 @@ SUBPOI_TAIL = re.compile(
     # a named building, block or tenant inside: 西溪花园 + 凤凰苑, 华星广场 + 某某科技有限公司
     r"|(?P<named>苑|阁|轩|居|公司|店|超市|银行|大厦|公寓|大楼|中心))$"
 )
+SUBPOI_TAIL_LAST = frozenset("区校院部店司期楼堂馆门苑阁轩居市行厦寓心")  # what it ends with
 # a road after another, joined: 文三路与古翠路 (the joining word is no label)
 ROAD_JOIN = frozenset("与跟交")
 # a compound (or a part of one) whose N号 is a building: 华阳小区3号; after another place

@@ -36,6 +36,8 @@ def elements(text: str) -> dict[str, str | int]:
         ("市北区辽宁路123号", {"district": "市北区", "road": "辽宁路", "roadno": 123}),
         ("青岛市北区辽宁路123号", {"city": "青岛", "district": "市北区", "road": "辽宁路",
                                    "roadno": 123}),
+        ("青岛市北区", {"city": "青岛", "district": "市北区"}),  # nothing after the shared 市
+        ("山东省青岛市北区", {"prov": "山东省", "city": "青岛", "district": "市北区"}),
         ("台东街道顺兴路社区保定支路33号", {"town": "台东街道", "community": "顺兴路社区",
                                             "road": "保定支路", "roadno": 33}),
         ("浙江大学", {"poi": "浙江大学"}),
