@@ -3,9 +3,9 @@ name key with the address or the legal representative; golden organizations."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
-from collections.abc import Sequence
 from typing import Any
 
 import pyarrow as pa
