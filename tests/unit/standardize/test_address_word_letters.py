@@ -31,19 +31,21 @@ def test_a_road_after_a_name_starts_with_one_of_its_first_letters() -> None:
 
 
 def test_a_sub_poi_ends_with_one_of_its_last_letters() -> None:
-    heads = ["", "校", "分", "院", "门诊", "住院", "分公", "东", "1", "A", "一", "大", "教学",
-             "综合", "办公", "宿舍", "食", "体育", "图书", "后", "超", "银", "公", "中"]  # fmt: skip
+    heads = ["", "校", "分", "院", "门诊", "住院", "分公", "东", "1", "A", "一", "大",
+             "教学", "综合", "办公", "宿舍", "食", "体育", "图书", "后", "超", "银", "公",
+             "中"]  # fmt: skip
     ends = {c for c in CHARACTERS for h in heads if SUBPOI_TAIL.search(h + c)}
     assert ends <= SUBPOI_TAIL_LAST
 
 
 def test_roads_communities_and_devzones_hold_their_letters() -> None:
     words = {
-        ROAD: ["人民路", "东风3路", "18号大街", "南锣鼓巷", "史家胡同", "人民南路四段", "王家一组", "滨海大道"],
+        ROAD: ["人民路", "东风3路", "18号大街", "南锣鼓巷", "史家胡同", "人民南路四段",
+               "王家一组", "滨海大道"],
         COMMUNITY: ["顺兴路社区", "某某居委会", "某某村民委员会"],
         VILLAGE: ["王家村"],
         DEVZONE: ["高新区", "经济技术开发区", "出口加工区"],
-    }
+    }  # fmt: skip
     letters: dict[re.Pattern[str], frozenset[str]] = {
         ROAD: ROAD_LETTERS, COMMUNITY: COMMUNITY_LETTERS, VILLAGE: COMMUNITY_LETTERS,
         DEVZONE: frozenset(DEVZONE_LETTER),
