@@ -202,6 +202,21 @@ def test_no_address_like_string_makes_the_parser_raise(text: str) -> None:
     p.to_json()
 
 
+_ADDRESS_WORDS = st.sampled_from([
+    "山东省", "山东", "青岛市", "青岛", "市北区", "北区", "市", "区", "四方区", "崂山区", "即墨",
+    "台东街道", "街道", "镇", "顺兴路社区", "社区", "村", "辽宁路", "南京路", "台东一路", "路",
+    "12号", "号", "3号楼", "2单元", "401室", "五楼", "华阳小区", "小区", "附近", "张先生", "-",
+])  # fmt: skip
+
+
+@settings(deadline=None, max_examples=500)  # the first call loads the division table
+@given(st.lists(_ADDRESS_WORDS, max_size=8).map("".join))
+def test_no_string_of_address_words_makes_the_parser_raise(text: str) -> None:
+    """Whole words combine into the forms the parser's rules look at (青岛 + 市北区 …)."""
+    p = parse_address(text)
+    p.to_json()
+
+
 def test_division_table_names_and_former_names() -> None:
     table = division_table()
     assert [e.division.code for e in table.names["四方区"]] == ["370203"]
