@@ -178,6 +178,7 @@ def records_sql() -> list[str]:
         "CASE WHEN regexp_full_match(substr(d, 7, 8), '[0-9]{8}') "
         "THEN try_strptime(substr(d, 7, 8), '%Y%m%d')::DATE END"
     )
+    # one string sorting as the tuple would: \x01 sorts before every character a field holds
     order = "concat_ws(chr(1), " + ", ".join(
         f"coalesce({c}, '')" for c in ("id_number", "name_std", "name_key", "birth_date", "sex",
                                        "phone_std", "house_code", "address_code")
