@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from shibei.config import Settings
-from shibei.ingest.readers import read_file
+from shibei.ingest.readers import read_file, text_value
 from shibei.ingest.spec import load_specs
 from shibei.progress import Progress
 from shibei.synth.generate import generate_district
@@ -63,8 +63,6 @@ def _openpyxl_rows(path: Path) -> int:
     """Rows of the first sheet with a value, each cell through `text_value` as the reader
     does (the work ingest's old XLSX reader did)."""
     import openpyxl
-
-    from shibei.ingest.readers import text_value
 
     wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
