@@ -9,10 +9,12 @@
 
 Labels are those of the Chinese address-parsing data set (docs/standardization.md):
 country, prov, city, district, devzone, town, community, road, subroad, roadno,
-subroadno, poi, subpoi, houseno, cellno, floorno, roomno, assist. `elements` hold only
-what the text says, as written after normalization (numbers as int); today's official
-names go in `canonical` (四方区 → 市北区); levels inferred from the division table go in
-`inferred` and only when asked for (`infer=True`).
+subroadno, poi, subpoi, houseno, cellno, floorno, roomno, assist, and in `elements` also
+person (a tenant named after a floor or room, 张先生) and redundant (a repeat, a dash, a
+lead-in, a delivery note; left out of `elements_dict` and the JSON). A 直辖市 is a city.
+`elements` hold only what the text says, as written after normalization (numbers as
+int); today's official names go in `canonical` (四方区 → 市北区); levels inferred from
+the division table go in `inferred` and only when asked for (`infer=True`).
 
 Division names are believed only where they are divisions: 辽宁路, 南京路, 内蒙古路,
 福州北路, 黑龙江南路 and 台东一路 are roads, whatever the prefix spells.
@@ -64,10 +66,12 @@ class ParsedAddress:
         return None if e is None else e.value
 
     def elements_dict(self) -> dict[str, str | int]:
-        """Label → value, first element per label."""
+        """Label → value, first element per label; `redundant` text (a repeat, a dash, a
+        lead-in, a delivery note) is left out: it says nothing."""
         out: dict[str, str | int] = {}
         for e in self.elements:
-            out.setdefault(e.label, e.value)
+            if e.label != "redundant":
+                out.setdefault(e.label, e.value)
         return out
 
     def original_spans(self) -> list[tuple[str, int, int]]:
@@ -83,7 +87,9 @@ class ParsedAddress:
             "text": self.text,
             "normalized": self.normalized,
             "elements": self.elements_dict(),
-            "spans": {label: [s, e] for label, s, e in self.original_spans()},
+            "spans": {
+                label: [s, e] for label, s, e in self.original_spans() if label != "redundant"
+            },
             "canonical": dict(self.canonical),
             "inferred": dict(self.inferred),
             "division_code": self.division_code,

@@ -4,14 +4,23 @@ Two passes over normalized text, both dict lookups and a few compiled regexes:
 
 1. **Divisions** from the left: the longest province/city/district name (full, short or
    former) that is consistent with what came before, then towns under the district.
-   A name is refused when a road suffix follows it (辽宁路, 福州北路, 台东一路) or, for a
-   short name, a place word (浙江大学): it is then not a division at all. 青岛市北区 is
-   青岛 + 市北区 (the 市 is shared).
+   A name is refused when a road suffix follows it (辽宁路, 福州北路, 台东一路; a full
+   name under the division before it is kept: 浙江省杭州市中山北路) or, for a short name,
+   a place word (浙江大学): it is then not a division at all. 青岛市北区 is 青岛 + 市北区
+   (the 市 is shared). A division named again is `redundant` (written more fully the
+   second time, the first writing is: 北京 北京市); so is a lead-in before the first
+   province or city (收货地址浙江省…) and what lies between a chain and its repeat.
 2. **The rest**, token by token: words split into town, community, road, poi by their
    suffixes; numbers labelled by their unit (号, 号楼, 单元, 层, 室…) and, without one,
    by what came before (辽宁路12 → roadno; 华阳小区3-2-401 → houseno, cellno, roomno).
    A number with a road suffix after it is part of a road (东风3路, 18号大街); one with
    米 after it is a distance (往东50米, assist); 负1楼, 地下2层 and -1层 are floors.
+   Punctuation between elements (the dashes of 3-2-401) and a delivery note ending the
+   text (电联) are `redundant`; a name after a floor or room is a tenant (`person`).
+
+Labels follow the scheme of the Chinese address-parsing data set (Li et al., NAACL 2019):
+a 直辖市 is a `city`; `redundant` elements never change `last`/`seen`, so the rules that
+look back do not see them.
 
 The words and patterns are in `shibei.standardize.address_words`.
 """
@@ -36,9 +45,14 @@ from shibei.standardize.address_words import (
     DIRECTION_TAIL,
     DISTANCE_AFTER,
     GUARD_AFTER,
+    NOTE_TAIL,
+    NOTE_TAIL_LAST,
     NUMBERED_ROAD,
     PERSON_TAIL,
     PERSON_TAIL_LAST,
+    PLACE_HEAD,
+    PLACE_REST,
+    PLACE_REST_LAST,
     POI_END,
     POI_HEAD,
     POI_ONLY,
@@ -210,7 +224,68 @@ def _parse_head(state: _State) -> int:
 def _division_label(d: Division) -> str:
     if d.level in ("district", "town") and d.name.endswith(DEVZONE_DIVISION):
         return "devzone"
+    if d.level == "prov" and d.code in _MUNICIPALITIES:
+        return "city"  # 北京市, 上海市: in the labelling scheme a 直辖市 is a city
     return d.level
+
+
+# 北京, 天津, 上海, 重庆: provincial in the codes, a city in the labels (the scheme's
+# "city" is 地级市、直辖市、地区、自治州; their 市辖区 placeholder is never written)
+_MUNICIPALITIES = frozenset({"11", "12", "31", "50"})
+
+
+def _add_redundant(state: _State, start: int, end: int) -> None:
+    """Text that adds nothing (a repeat, a dash): `redundant`. It leaves `last` and
+    `seen` alone: the rules that look back skip it."""
+    text = state.text[start:end]
+    state.elements.append(tuple.__new__(AddressElement, ("redundant", text, text, start, end)))
+
+
+def _element(label: str, text: str, start: int, end: int) -> AddressElement:
+    """An element whose value is its text."""
+    return tuple.__new__(AddressElement, (label, text, text, start, end))
+
+
+# punctuation between elements (3-2-401, 六和路----东信大道, 小区/3栋) is `redundant` in the
+# labelling scheme (normalization makes every dash "-"); spaces are not
+_REDUNDANT_MARK = re.compile(r"[-_~,;:/|*!?]+")
+
+
+def _add_marks(state: _State, start: int, end: int) -> None:
+    """The punctuation in separators between two elements, as `redundant`."""
+    for m in _REDUNDANT_MARK.finditer(state.text, start, end):
+        _add_redundant(state, m.start(), m.end())
+
+
+def _add_repeat(state: _State, start: int, end: int, label: str, renamed: set[str]) -> None:
+    """A division named again (浙江省杭州市浙江省杭州市…) is `redundant`. When the second
+    writing is the fuller one (北京 北京市, 浙江杭州 浙江省杭州市), the chain starts again
+    there: the first writing, from that division on, is the redundant one, and the
+    divisions it named take their labels where they are written again (`renamed`: the
+    labels still to be named again, kept by the caller over one text)."""
+    s, elements = state.text, state.elements
+    if label in renamed:  # a division of the restarted chain, written again
+        renamed.discard(label)
+        elements.append(_element(label, s[start:end], start, end))
+        return
+    for j in range(len(elements) - 1, -1, -1):
+        if elements[j].label == label:
+            if end - start > len(elements[j].text):  # written more fully: start again
+                renamed.clear()
+                for i in range(j, len(elements)):
+                    old, text, _, p, e = elements[i]
+                    if old in _DIVISION_LABELS:
+                        elements[i] = _element("redundant", text, p, e)
+                        renamed.add(old)
+                renamed.discard(label)
+                elements.append(_element(label, s[start:end], start, end))
+                return
+            break
+    _add_redundant(state, start, end)
+
+
+_DIVISION_LABELS = frozenset({"prov", "city", "district", "town", "devzone"})
+_REPEAT = "repeat"  # a `NameEntry` kind: the name of a division already in the chain
 
 
 # -- pass 1: divisions -------------------------------------------------------------------
@@ -219,9 +294,13 @@ def _division_label(d: Division) -> str:
 def _parse_divisions(state: _State) -> int:
     s, n = state.text, len(state.text)
     pos = 0
+    renamed: set[str] | None = None  # labels a restarted chain has still to name again
     while pos < n:
-        while pos < n and s[pos] in _SEPARATORS:
-            pos += 1
+        if s[pos] in _SEPARATORS:
+            gap = pos
+            while pos < n and s[pos] in _SEPARATORS:
+                pos += 1
+            _add_marks(state, gap, pos)
         if pos >= n:
             break
         for country in _COUNTRIES if s[pos] == "中" else ():  # (both start with 中)
@@ -232,9 +311,22 @@ def _parse_divisions(state: _State) -> int:
         else:
             found = _match_division(state, pos)
             if found is None:
-                break
+                first = state.chain[0] if state.chain else None
+                if first is not None:  # (a cheap test first: is the chain written again?)
+                    if s.find(first.name, pos + 1, pos + _LEAD_MAX + _NAME_ROOM) < 0:
+                        break
+                elif state.elements:
+                    break
+                if (skip := _lead_before_division(state, pos, first)) == pos:
+                    break
+                _add_redundant(state, pos, skip)  # 收货地址 + 浙江省…: a lead-in, no place
+                pos = skip
+                continue
             length, entry = found
-            if entry is None:  # a repeat of a division already named: skip it
+            if entry.kind == _REPEAT:  # a division already named
+                if renamed is None:
+                    renamed = set()
+                _add_repeat(state, pos, pos + length, _division_label(entry.division), renamed)
                 pos += length
                 continue
             pos = _accept_division(state, pos, length, entry)
@@ -244,6 +336,54 @@ def _parse_divisions(state: _State) -> int:
 
 
 _COUNTRIES = ("中华人民共和国", "中国")
+_LEAD_MAX = 8  # the longest lead-in looked through before a division name
+_NAME_ROOM = 12  # (room for a province's or city's name after it, for a cheap first test)
+
+
+def _lead_before_division(state: _State, pos: int, first: Division | None) -> int:
+    """Where a province or city written in full (浙江省, 杭州市) starts a few letters into
+    a text that starts with no division: what is before it is a lead-in such as 收货地址
+    or 我的地址 (`redundant`). Not after a place word (中国银行杭州市分行 is a place), a
+    number or a road (解放路杭州市… is no lead-in). After divisions (`first` is the
+    first named), only the first one written again in full counts: the chain is written
+    twice, with something in between (浙江省杭州市某某 浙江省杭州市西湖区…). Returns `pos`
+    when there is none."""
+    s, table = state.text, state.table
+    if first is not None:
+        at = s.find(first.name, pos + 1, pos + _LEAD_MAX + len(first.name))
+        if (
+            at < 0
+            or _road_after(s, at + len(first.name))
+            or any(c.isdigit() or c in _SEPARATORS for c in s[pos:at])
+        ):
+            return pos
+        return at
+    hint = _LEAD_HINT.match(s, pos + 1)  # a province's or city's last letter before a digit
+    if hint is None:
+        return pos
+    run_m = _LEAD_RUN.match(s, pos)  # a lead-in and the name: no digit, no separator
+    run = run_m.end() if run_m is not None else pos
+    upper = table.upper_names
+    for m in _UPPER_END.finditer(s, hint.start(1), run):  # where a province or city may end
+        end = m.end()
+        for i in range(max(pos + 1, end - table.max_upper_length), end - 1):
+            if s[i:end] in upper and not _road_after(s, end):
+                lead = s[pos:i]
+                if lead in table.town_names:  # 某某街道 + 浙江省…: a town before its province
+                    return i
+                if POI_ONLY.search(lead) or ROAD.search(lead) or GUARD_AFTER.search(lead):
+                    return pos
+                return i if i - pos <= _LEAD_MAX else pos
+    return pos
+
+
+_LEAD_RUN = re.compile("[^0-9" + re.escape("".join(sorted(_SEPARATORS))) + "]*")
+# the last letters of a province's or city's full name (浙江省, 杭州市, 延边朝鲜族自治州,
+# 锡林郭勒盟, 广西壮族自治区, 阿里地区, 香港特别行政区)
+_UPPER_END = re.compile("[省市州盟]|自治区|特别行政区|地区")
+_LEAD_HINT = re.compile(
+    "[^0-9" + re.escape("".join(sorted(_SEPARATORS))) + "]*?([省市州盟]|自治区|特别行政区|地区)"
+)
 
 
 def _road_after(s: str, at: int) -> bool:
@@ -265,7 +405,7 @@ def _country_here(state: _State, after: int) -> bool:
     ) and not _road_after(s, after)
 
 
-def _match_division(state: _State, pos: int) -> tuple[int, NameEntry | None] | None:
+def _match_division(state: _State, pos: int) -> tuple[int, NameEntry] | None:
     s, table = state.text, state.table
     lengths = table.name_lengths.get(s[pos : pos + 2])
     if lengths is None:  # no division name starts so
@@ -284,11 +424,17 @@ def _match_division(state: _State, pos: int) -> tuple[int, NameEntry | None] | N
         entries = (own or []) + (anywhere or [])
         after = pos + length
         road_after = _road_after(s, after)
+        if road_after and deepest is not None and name[-1] in _LEVEL_LAST:
+            # 杭州市 + 东大街 after 浙江省: a full name under the division before it is
+            # that division (a road keeps a short name: 福州北路, 台东一路)
+            road_after = not any(
+                e.kind == "full" and e.division.code.startswith(deepest.code) for e in entries
+            )
         if deepest is not None and not road_after:
             codes = [d.code for d in chain]
             for e in entries:
                 if e.division.code in codes:
-                    return length, None
+                    return length, NameEntry(e.division, _REPEAT)
             code, rank = deepest.code, LEVEL_RANK[deepest.level]
             consistent = [
                 e
@@ -300,7 +446,8 @@ def _match_division(state: _State, pos: int) -> tuple[int, NameEntry | None] | N
             entries = consistent
         else:
             # a short district name alone is too weak a sign (西湖, 市中, 中山), unless one
-            # of its own towns follows (萧山新塘街道); a short town name never is one
+            # of its own towns follows (萧山新塘街道) or it opens the text and names one
+            # district only (萧山 + …; 西湖 names two); a short town name never is one
             entries = [
                 e
                 for e in entries
@@ -308,7 +455,15 @@ def _match_division(state: _State, pos: int) -> tuple[int, NameEntry | None] | N
                 or (
                     e.division.level == "district"
                     and not road_after
-                    and (_own_town_follows(table, e.division, s, after) or TOWN.match(s, after))
+                    and (
+                        _own_town_follows(table, e.division, s, after)
+                        or TOWN.match(s, after)
+                        or (
+                            len(entries) == 1
+                            and not state.elements
+                            and not _longer_name_at(state, pos, after)
+                        )
+                    )
                 )
                 or e.division.level not in ("district", "town")
             ]
@@ -337,6 +492,16 @@ def _match_division(state: _State, pos: int) -> tuple[int, NameEntry | None] | N
     return None
 
 
+def _longer_name_at(state: _State, pos: int, after: int) -> bool:
+    """Whether a town, community or village name runs on past a short name at `pos` (浮山
+    in 浮山新区街道 or 浮山后社区): the short name is then that name's start."""
+    s, table = state.text, state.table
+    for length in table.town_lengths.get(s[pos : pos + 2], ()):
+        if length > after - pos and s[pos : pos + length] in table.town_names:
+            return True
+    return bool(COMMUNITY.match(s, pos) or VILLAGE.match(s, pos))
+
+
 def _own_town_follows(table: DivisionTable, d: Division, s: str, at: int) -> bool:
     """Whether a town of `d` (its full or short name) starts at `at`: 萧山 + 新塘街道."""
     kids = table.child_names.get(d.code)
@@ -349,6 +514,7 @@ def _own_town_follows(table: DivisionTable, d: Division, s: str, at: int) -> boo
     return False
 
 
+_LEVEL_LAST = frozenset("省市区县州盟旗")
 _KIND_RANK = {"full": 0, "former": 1, "short": 2}
 
 
@@ -403,10 +569,18 @@ def _parse_rest(state: _State, pos: int) -> None:
     last = len(tokens) - 1
     below = -1  # where a basement floor's prefix starts (负1楼, 地下2层), or -1
     done = 0  # text before this is parsed already (a numbered road, a distance's 米)
+    gap = pos  # where the text after the last token starts
+    gaps = _ANY_SEPARATOR.search(s, pos) is not None  # (most texts have no separator)
     for i, m in enumerate(tokens):
         e = m.end()
         if e <= done:
             continue
+        if gaps and m.start() > gap:  # separators before this token: punctuation is redundant
+            stop = m.start()
+            if s[stop - 1] == "-" and m.lastgroup != "word" and _minus_floor(s, m):
+                stop -= 1  # -1层: the minus is the floor's
+            _add_marks(state, gap if gap >= done else done, stop)
+        gap = e
         after = s[e] if e < n else ""
         if m.lastgroup == "word":
             start = m.start() if m.start() >= done else done
@@ -439,6 +613,8 @@ def _parse_rest(state: _State, pos: int) -> None:
             below = -1
         else:
             _parse_number(state, m, tokens[i + 1] if i < last else None, i == last)
+    if gap < n and s[n - 1] in _SEPARATORS:
+        _add_marks(state, gap if gap >= done else done, n)
 
 
 # what, after a number, may make it a road's (3路, 18号大街, 1支路) or a distance (50米)
@@ -461,7 +637,8 @@ def _is_distance(s: str, m: re.Match[str]) -> bool:
 
 def _add_distance(state: _State, start: int, end: int) -> None:
     """A distance (50米) is a place word: one `assist` with the direction before it."""
-    if state.elements and state.last == "assist" and state.elements[-1].end == start:
+    last = state.elements[-1] if state.elements else None
+    if last is not None and last.label == "assist" and last.end == start:
         start = state.elements.pop().start
     state.add("assist", start, end)
 
@@ -507,6 +684,8 @@ def _kind(m: re.Match[str]) -> str:
 # what, once seen, stops a word being read as a town, devzone or community
 _BEFORE_TOWN = frozenset({"road", "poi", "community", "town", "roadno"})
 _BEFORE_DEVZONE = frozenset({"road", "poi", "devzone", "roadno"})
+_ZONE_IS_PLACE = frozenset({"town", "community"})
+_INDUSTRIAL = ("工业区", "工业园区")
 _BEFORE_COMMUNITY = frozenset({"community", "poi", "roadno"})
 
 
@@ -520,6 +699,7 @@ def _parse_word(state: _State, start: int, end: int) -> None:
     may_community = not COMMUNITY_LETTERS.isdisjoint(letters)
     may_assist = not ASSIST_FIRST.isdisjoint(letters)
     p = start
+    zone_end = -1
     while p < end:
         if may_assist and state.last is not None and (m := ASSIST.match(s, p, end)):
             state.add("assist", p, m.end())
@@ -531,12 +711,18 @@ def _parse_word(state: _State, start: int, end: int) -> None:
                 p = town_end
                 continue
         if may_devzone and seen.isdisjoint(_BEFORE_DEVZONE) and (m := DEVZONE.match(s, p, end)):
-            state.add("devzone", p, m.end())
+            # a zone inside a town or village (某某镇 + 某某工业区) and an industrial zone
+            # are places; the scheme's devzone is a development zone (开发区, 高新区)
+            if state.last in _ZONE_IS_PLACE or s.endswith(_INDUSTRIAL, p, m.end()):
+                state.add(_place_label(state), p, m.end())
+                zone_end = m.end()  # a village may still follow (某某工业区 + 某某村)
+            else:
+                state.add("devzone", p, m.end())
             p = m.end()
             continue
         if (
             may_community
-            and seen.isdisjoint(_BEFORE_COMMUNITY)
+            and (p == zone_end or seen.isdisjoint(_BEFORE_COMMUNITY))
             and (m := COMMUNITY.match(s, p, end) or VILLAGE.match(s, p, end))
             and not s[p : m.end()].endswith("新村")  # 新村 is a compound
         ):
@@ -545,13 +731,14 @@ def _parse_word(state: _State, start: int, end: int) -> None:
             continue
         if may_road:
             joins = s[p] in ROAD_JOIN and state.last in ("road", "subroad")
-            if joins and ROAD.match(s, p + 1, end):
-                p += 1  # 文三路与古翠路: 与 joins two roads
+            if joins and (jm := ROAD.match(s, p + 1, end)) and jm.end() - p > 3:
+                state.add("assist", p, p + 1)  # 文三路与古翠路: 与 places at the crossing
+                p += 1  # (和平路 after a road is a road: the joined name needs 2 letters)
                 continue
             if m := ROAD.match(s, p, end):
                 poi_end = _poi_before_road(s, p, m.end())
                 if poi_end:
-                    state.add("subpoi" if "poi" in seen else "poi", p, poi_end)
+                    state.add(_place_label(state), p, poi_end)
                     p = poi_end
                     continue
                 rest = s[m.end() : end]
@@ -574,8 +761,30 @@ def _parse_word(state: _State, start: int, end: int) -> None:
         if split == end:
             _add_poi_tail(state, p, end)
             return
-        state.add("subpoi" if "poi" in seen else "poi", p, split)
+        state.add(_place_label(state), p, split)
         p = split
+
+
+# after these a name is a tenant inside the building (its floor, room): in the labelling
+# scheme that is `person` (企业、法人、商铺名 inside a building: B座5层 + 某某资本)
+_IN_BUILDING = frozenset({"floorno", "roomno"})
+
+
+def _place_label(state: _State) -> str:
+    """The label of a place name: person for a tenant (after a floor or room, or after a
+    numbered zone or phase: 5层 + 某某公司, A区 + 某某商行); poi right after a door number
+    (a new place on the road) or when no poi came before; else subpoi."""
+    last = state.last
+    if last in _IN_BUILDING:
+        return "person"
+    if last == "roadno":
+        return "poi"
+    if last == "subpoi" and _NUMBERED_ZONE.fullmatch(_last_place(state)):
+        return "person"  # 商贸城 + A区 + 某某商行: a tenant of the zone or phase
+    return "subpoi" if "poi" in state.seen else "poi"
+
+
+_NUMBERED_ZONE = re.compile(r"[0-9A-Z一二三四五六七八九十]+[区期]")
 
 
 def _add_poi_tail(state: _State, p: int, end: int) -> None:
@@ -584,13 +793,24 @@ def _add_poi_tail(state: _State, p: int, end: int) -> None:
     s = state.text
     tail: tuple[str, int] | None = None
     final = s[end - 1]  # a tail pattern need not run unless its last letter ends the word
+    if final in NOTE_TAIL_LAST and (note := NOTE_TAIL.search(s, p, end)):
+        if note.start() > p:  # 张先生 + 电联: what is before the note is read as usual
+            _add_poi_tail(state, p, note.start())
+        _add_redundant(state, note.start(), end)
+        return
     m = PERSON_TAIL.search(s, p, end) if final in PERSON_TAIL_LAST else None
     if m is not None and (m.start() > p or state.last is not None):
         tail = ("person", m.start())
-    elif final in ASSIST_TAIL_LAST and (m := ASSIST_TAIL.search(s, p, end)) and m.start() > p:
-        tail = ("assist", m.start())
+    elif (
+        final in ASSIST_TAIL_LAST
+        and (m := ASSIST_TAIL.search(s, p, end))
+        and (m.start() > p or state.last is not None)
+    ):
+        tail = ("assist", m.start())  # 超市旁; 12号 + 旁: a place word alone
     stop = end if tail is None else tail[1]
-    if stop > p:
+    if stop > p and state.last in _IN_BUILDING:
+        state.add("person", p, stop)  # 5层 + 信达科技: a tenant inside the building
+    elif stop > p:
         head_end = 0
         if (
             stop - p >= 5
@@ -603,13 +823,39 @@ def _add_poi_tail(state: _State, p: int, end: int) -> None:
                     break
             if head_end and sub.group("named") and stop - head_end < 3:
                 head_end = 0  # 花园酒店, 广场店: one name
+        if not head_end and stop - p >= 5 and s[stop - 1] in PLACE_REST_LAST:
+            head_end = _named_part_start(s, p, stop)
         if head_end:
-            state.add("subpoi" if "poi" in state.seen else "poi", p, head_end)
+            state.add(_place_label(state), p, head_end)
             state.add("subpoi", head_end, stop)
         else:
-            state.add("subpoi" if "poi" in state.seen else "poi", p, stop)
+            last = state.last  # (_place_label inlined: this is the common path)
+            if last == "roadno":
+                label = "poi"
+            elif last == "subpoi" and _NUMBERED_ZONE.fullmatch(_last_place(state)):
+                label = "person"
+            else:
+                label = "subpoi" if "poi" in state.seen else "poi"
+            state.add(label, p, stop)
     if tail is not None:
         state.add(tail[0], tail[1], end)
+
+
+def _named_part_start(s: str, p: int, stop: int) -> int:
+    """Where a named part of a place starts after the place's own name, or 0: a compound
+    word (小区, 花园, 大厦, 广场, 大学, 中心…) followed by a named building, gate, office or
+    shop (西溪花园 + 蒹葭苑, 金泽大厦 + 收发室, 华星广场 + 某某公司). The part needs two
+    letters besides a shop word (花园酒店, 广场店 stay one name)."""
+    at = stop - 2 if stop - 2 > p + 4 else p + 4  # (a PLACE_REST word has 2 letters at most)
+    rest = PLACE_REST.search(s, at, stop)
+    if rest is None:
+        return 0
+    for pm in PLACE_HEAD.finditer(s, p + 2, rest.start() + 1):
+        if pm.end() > rest.start():
+            break
+        if pm.end() <= stop - 3 or (pm.end() == stop - 2 and s[stop - 1] not in "店馆"):
+            return pm.end()
+    return 0
 
 
 def _poi_before_road(s: str, start: int, end: int) -> int:
@@ -618,6 +864,11 @@ def _poi_before_road(s: str, start: int, end: int) -> int:
         if pm.end() - start >= 4 and ROAD_FULL.match(s, pm.end(), end):
             return pm.end()
     return 0
+
+
+# a town's level word: the short name of a town written with another one (a 镇 that has
+# become a 街道, or the reverse) takes it
+_TOWN_SUFFIX = re.compile(r"街道办事处|街道办|街道|镇|乡|苏木")
 
 
 def _match_town(state: _State, p: int, end: int) -> int:
@@ -632,8 +883,11 @@ def _match_town(state: _State, p: int, end: int) -> int:
             if entries:
                 e = min(entries, key=_entry_rank)
                 after = p + length
-                if e.kind == "short" and after < end and _road_after(s, after):
-                    continue
+                if e.kind == "short" and after < end:
+                    if _road_after(s, after):
+                        continue
+                    if e.division.level == "town" and (suffix := _TOWN_SUFFIX.match(s, after, end)):
+                        after = suffix.end()  # 某某镇 for a town now named 某某街道: one town
                 label = _division_label(e.division)
                 state.add(label, p, after)
                 state.chain.append(e.division)
@@ -687,7 +941,12 @@ def _parse_number(
         p += len(chunk) + 1
     labels = _number_labels(state, unit, len(parts), nxt, is_last, num)
     text = state.text
+    elements = state.elements
+    dash = -1
     for (start, stop), label in zip(parts, labels, strict=False):
+        if dash >= 0:  # 3-2-401: the dashes say nothing
+            elements.append(tuple.__new__(AddressElement, ("redundant", "-", "-", dash, start)))
+        dash = stop
         if label is None:
             continue
         chunk = text[start:stop]
@@ -699,6 +958,14 @@ def _parse_number(
         state.elements[-1] = tuple.__new__(
             AddressElement, (label, text[start : m.end()], value, start, m.end())
         )
+
+
+def _last_place(state: _State) -> str:
+    """The text of the last element that is not `redundant` (a dash may follow a place)."""
+    for e in reversed(state.elements):
+        if e.label != "redundant":
+            return e.text
+    return ""
 
 
 def _is_door_range(num: str) -> bool:
@@ -746,13 +1013,13 @@ def _number_labels(
         if (
             n == 1
             and last in ("poi", "subpoi")
-            and seen.isdisjoint(("road", "roadno"))
-            and not COMPOUND_END.search(state.elements[-1].text)
+            and "roadno" not in seen
+            and not COMPOUND_END.search(_last_place(state))
         ):
             return ["roadno"]  # 西湾头12号: a place that is no compound takes door numbers
         if n == 1 and "houseno" in seen and "cellno" not in seen and len(digits) >= 3:
             return ["roomno"] if "roomno" not in seen else [None]  # 3幢201号
-        return _fill(seen, n)
+        return _fill(seen, n, digits)
     if unit == "楼":
         if seen & {"houseno", "cellno"}:
             target = "floorno"
@@ -786,24 +1053,26 @@ def _number_labels(
         if seen & {"cellno", "floorno"} or is_last or len(digits) >= 3:
             return ["roomno"] if "roomno" not in seen else [None]  # 3幢401: cells are short
         return ["cellno"]
-    return _fill(seen, n)
+    return _fill(seen, n, digits)
 
 
 def _room_on_floor(floor: str, nxt: re.Match[str]) -> bool:
-    """3楼301, 12楼1203室: a room numbered on the floor before it (the floor is a floor)."""
+    """3楼301, 12楼1203室: a room numbered on the floor before it (the floor is a floor);
+    so is a room of four digits or more (9楼1201: a tower's floor, rooms numbered by their
+    own floor; a compound's building is followed by a unit or a short room)."""
     room = nxt.group("num")
     return (
         floor.isdigit()
         and room.isdigit()
         and len(room) >= 3
-        and room.startswith(floor)
-        and len(room) - len(floor) == 2
+        and (len(room) >= 4 or (room.startswith(floor) and len(room) - len(floor) == 2))
     )
 
 
-def _fill(seen: set[str], n: int) -> list[str | None]:
+def _fill(seen: set[str], n: int, digits: str = "") -> list[str | None]:
     """Labels for n numbers in a row: 3-2-401 → houseno, cellno, roomno; 9-1336 → houseno,
-    roomno."""
+    roomno; 9-2 → houseno, cellno (a unit number is short, a room's has three digits or
+    more). `digits` is the numbers as written."""
     if n <= 0:
         return []
     if "floorno" in seen:  # 15层1501号: after a floor only a room follows
@@ -814,7 +1083,9 @@ def _fill(seen: set[str], n: int) -> list[str | None]:
     if n == 1:
         return [avail[0]]
     if n == 2 and len(avail) == 3:
-        return ["houseno", "roomno"]
+        first, _, last = digits.partition("-")
+        short = first.isdigit() and last.isdigit() and len(last) <= 2  # (F2-3: floor, room)
+        return ["houseno", "cellno" if short else "roomno"]
     out: list[str | None] = list(avail[:n])
     return out + [None] * (n - len(out))
 

@@ -58,12 +58,20 @@ ASSIST_FIRST = frozenset(word[0] for word in ASSIST_WORDS.split("|"))
 DIRECTION_TAIL = re.compile(r"(?:往|向|朝)?[东西南北]{1,2}(?:方向)?(?:约|大约)?$")
 DISTANCE_AFTER = re.compile(r"左右|处|远")
 # at the end of a name: 新华书店旁边, 超市旁
-ASSIST_TAIL = re.compile(rf"(?:{ASSIST_WORDS}|旁)$")
-ASSIST_TAIL_LAST = frozenset(word[-1] for word in [*ASSIST_WORDS.split("|"), "旁"])
+# (内: 华阳小区内, inside the place)
+ASSIST_TAIL = re.compile(rf"(?:{ASSIST_WORDS}|旁|内)$")
+ASSIST_TAIL_LAST = frozenset(word[-1] for word in [*ASSIST_WORDS.split("|"), "旁", "内"])
 # a person the parcel is for, at the end of an address: 张先生, 王女士
 PERSON_WORDS = ("先生", "女士", "小姐", "师傅")
 PERSON_TAIL = re.compile(rf"[\u4e00-\u9fff](?:{'|'.join(PERSON_WORDS)})$")
 PERSON_TAIL_LAST = frozenset(word[-1] for word in PERSON_WORDS)
+# a delivery note ending the address carries no place (`redundant`): 电联 ("call first"),
+# 请电联, 送货前电联, 电话联系, 打电话, 代收, 转交
+NOTE_TAIL = re.compile(
+    r"(?:(?:请|先|须|需|要|务必)?(?:送货前|到了|到后)?(?:电联|电话联系|打电话|来电|致电)"
+    r"|代收|转交)$"
+)
+NOTE_TAIL_LAST = frozenset("联系话电收交")
 # one poi inside another: 浙江大学 + 玉泉校区, 国际商贸城 + 一区
 POI_HEAD = re.compile(
     r"大学|学院|医院|小区|花园|广场|大厦|公司|商城|市场|公寓|家园|新村|山庄|园区|酒店|宾馆|中学|小学"
@@ -77,8 +85,18 @@ SUBPOI_TAIL = re.compile(
     r"|(?P<named>苑|阁|轩|居|公司|店|超市|银行|大厦|公寓|大楼|中心))$"
 )
 SUBPOI_TAIL_LAST = frozenset("区校院部店司期楼堂馆门苑阁轩居市行厦寓心")  # what it ends with
-# a road after another, joined: 文三路与古翠路 (the joining word is no label)
-ROAD_JOIN = frozenset("与跟交")
+# a named part inside a place (`_named_part_start`): the place's own compound word, then a
+# name ending with a building, gate, office or shop word
+PLACE_HEAD = re.compile(
+    rf"{POI_HEAD.pattern}|苑|中心|大楼|公园|工业园|产业园|科技园|家属院|商场|超市"
+)
+PLACE_REST = re.compile(
+    r"(?:苑|园|阁|轩|居|府|庭|大厦|公寓|大楼|中心|公司|店|超市|银行|门|室|部|厅|馆|楼|站|物业"
+    r"|门卫|仓库|车间|宿舍|食堂|处|所|科|[东西南北中A-Z0-9一二三四五六七八九十]区)$"
+)
+PLACE_REST_LAST = frozenset("苑园阁轩居府庭厦寓楼心司店市行门室部厅馆站业卫库间舍堂处所科区")
+# a road after another, joined: 文三路与古翠路 (the joining word places the crossing: assist)
+ROAD_JOIN = frozenset("与跟交和及")
 # a compound (or a part of one) whose N号 is a building: 华阳小区3号; after another place
 # word N号 is a door number (西湾头12号, 五金市场8号)
 COMPOUND_END = re.compile(

@@ -181,6 +181,13 @@ class DivisionTable:
                         self._add(self.names, old, NameEntry(d, "former"))
                         kids = self.child_names.setdefault(self._real_parent(d), {})
                         self._add(kids, old, NameEntry(d, "former"))
+        self.upper_names: frozenset[str] = frozenset(
+            name
+            for name, entries in self.names.items()
+            if any(e.kind == "full" and e.division.level in ("prov", "city") for e in entries)
+        )
+        """Full names of provinces and cities (浙江省, 杭州市)."""
+        self.max_upper_length = max(len(n) for n in self.upper_names)
         self.max_name_length = max(len(n) for n in self.names)
         self.max_town_length = max(len(n) for n in self.town_names)
         lengths: dict[str, set[int]] = {}

@@ -242,21 +242,22 @@ def test_offsets_always_cover_the_normalized_text(text: str) -> None:
     [
         # devzone: a town-level division named like a development zone, or a zone word
         ("上海市浦东新区张江高科技园区碧波路690号3号楼",
-         {"prov": "上海市", "district": "浦东新区", "devzone": "张江高科技园区", "road": "碧波路",
+         {"city": "上海市", "district": "浦东新区", "devzone": "张江高科技园区", "road": "碧波路",
           "roadno": 690, "houseno": 3}),
         ("嘉兴市南湖区经济技术开发区中环南路1688号",
          {"city": "嘉兴市", "district": "南湖区", "devzone": "经济技术开发区", "road": "中环南路",
           "roadno": 1688}),
+        # after a town a zone word is a place in it (see test_standardize_address_scheme)
         ("慈溪市观海卫镇工业园区东区",
-         {"district": "慈溪市", "town": "观海卫镇", "devzone": "工业园区", "poi": "东区"}),
+         {"district": "慈溪市", "town": "观海卫镇", "poi": "工业园区", "subpoi": "东区"}),
         # a road's section is part of the road
         ("成都市武侯区人民南路四段11号附近",
          {"city": "成都市", "district": "武侯区", "road": "人民南路四段", "roadno": 11,
           "assist": "附近"}),
-        # two roads joined by 与: the joining word has no label
+        # two roads joined by 与: the joining word places the crossing (assist, the first)
         ("杭州市西湖区文三路与古翠路交叉口",
          {"city": "杭州市", "district": "西湖区", "road": "文三路", "subroad": "古翠路",
-          "assist": "交叉口"}),
+          "assist": "与"}),
         # letters in building and floor numbers
         ("深圳市南山区高新南七道18号A座12楼1201室",
          {"city": "深圳市", "district": "南山区", "road": "高新南七道", "roadno": 18,
