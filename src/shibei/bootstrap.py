@@ -36,7 +36,9 @@ def build(settings: Settings, progress: Progress | None = None) -> dict[str, Any
     gazetteer = read_gazetteer(settings.gazetteer_dir)
     seconds: dict[str, float] = {}
     started = time.perf_counter()
-    ingested = ingest_feeds(settings.feeds_dir, lake, gazetteer, progress)
+    ingested = ingest_feeds(
+        settings.feeds_dir, lake, gazetteer, progress, workers=settings.ingest_workers
+    )
     seconds["ingest"] = time.perf_counter() - started
     started = time.perf_counter()
     resolved = resolve(lake, progress)
@@ -54,7 +56,8 @@ def build_spark(
     standardization in Arrow batches on executors, Splink's Spark backend, the foundation
     SQL on Spark SQL; same lake, same answer."""
     from shibei.gazetteer import read_gazetteer
-    from shibei.ingest.spark_ingest import ingest_feeds_spark
+    from shibei.ingest import ingest_feeds
+    from shibei.ingest.spark_ingest import spark_runner
     from shibei.resolve import resolve
     from shibei.store.spark.foundation import build_foundation_spark
     from shibei.store.spark.linker import SparkSplinkLinker
@@ -69,9 +72,8 @@ def build_spark(
     lake.mkdir(parents=True, exist_ok=True)
     gazetteer = read_gazetteer(settings.gazetteer_dir)
     started = time.perf_counter()
-    ingested = ingest_feeds_spark(
-        spark, settings.feeds_dir, lake, settings.gazetteer_dir.absolute(), progress
-    )
+    runner = spark_runner(spark, settings.gazetteer_dir.absolute())
+    ingested = ingest_feeds(settings.feeds_dir, lake, gazetteer, progress, runner=runner)
     seconds["ingest"] = time.perf_counter() - started
     started = time.perf_counter()
     linker = SparkSplinkLinker(spark, partitions=settings.spark_shuffle_partitions)
@@ -119,13 +121,13 @@ def apply_delta(
         seconds["spark_start"] = time.perf_counter() - started
         linker = SparkSplinkLinker(spark, partitions=settings.spark_shuffle_partitions)
     started = time.perf_counter()
+    runner = None
     if spark is not None:
-        from shibei.ingest.spark_ingest import ingest_feeds_spark
+        from shibei.ingest.spark_ingest import spark_runner
 
-        ingested = ingest_feeds_spark(spark, delta_dir, lake, settings.gazetteer_dir.absolute(),
-                                      progress, sources=sources)  # fmt: skip
-    else:
-        ingested = ingest_feeds(delta_dir, lake, gazetteer, progress, sources=sources)
+        runner = spark_runner(spark, settings.gazetteer_dir.absolute())
+    ingested = ingest_feeds(delta_dir, lake, gazetteer, progress, sources=sources,
+                            workers=settings.ingest_workers, runner=runner)  # fmt: skip
     retracted = apply_retractions(lake, read_retractions(delta_dir / RETRACTIONS_FILE))
     seconds["ingest"] = time.perf_counter() - started
     started = time.perf_counter()
@@ -179,9 +181,11 @@ def rebuild_cumulative(
     gazetteer = read_gazetteer(settings.gazetteer_dir)
     seconds: dict[str, float] = {}
     started = time.perf_counter()
-    ingest_feeds(settings.feeds_dir, lake, gazetteer, progress)
+    workers = settings.ingest_workers
+    ingest_feeds(settings.feeds_dir, lake, gazetteer, progress, workers=workers)
     for delta in delta_dirs:
-        ingest_feeds(delta, lake, gazetteer, progress, sources=_delta_sources(delta))
+        ingest_feeds(delta, lake, gazetteer, progress, sources=_delta_sources(delta),
+                     workers=workers)  # fmt: skip
         apply_retractions(lake, read_retractions(delta / RETRACTIONS_FILE))
     seconds["ingest"] = time.perf_counter() - started
     started = time.perf_counter()

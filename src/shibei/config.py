@@ -22,6 +22,9 @@ class Settings(BaseSettings):
     engine: Literal["duckdb", "spark"] = "duckdb"
     """Engine of `shibei build` (SHIBEI_ENGINE): embedded DuckDB, or Apache Spark
     (the `spark` extra; docs/scale.md)."""
+    ingest_workers: int = 0
+    """Processes standardizing feed chunks on the DuckDB engine (SHIBEI_INGEST_WORKERS):
+    0 = one per core once the pending feeds reach 16 MB, else in the build's own process."""
     spark_master: str = "local[2]"
     """Spark master URL: `local[N]`, `spark://host:7077`, `yarn`, `k8s://https://…`."""
     spark_driver_memory: str = "4g"

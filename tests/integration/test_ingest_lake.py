@@ -132,22 +132,55 @@ import sys
 from pathlib import Path
 from shibei.gazetteer import build_gazetteer
 from shibei.ingest import ingest_feeds
-ingest_feeds(Path(sys.argv[1]), Path(sys.argv[2]), build_gazetteer({scale}, {seed}),
-             sources={sources!r})
+if __name__ == "__main__":  # the worker processes import this script again
+    ingest_feeds(Path(sys.argv[1]), Path(sys.argv[2]), build_gazetteer({scale}, {seed}),
+                 sources={sources!r}, workers={workers})
 """
 
 
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is `pid` (Linux /proc)."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat.parent.name))
+    return out
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.parametrize("workers", [1, 2])
 @pytest.mark.parametrize("kill_at", ["staged", "moved"])
 def test_a_run_killed_mid_way_and_rerun_equals_one_clean_run(
-    tmp_path: Path, gazetteer: Gazetteer, kill_at: str
+    tmp_path: Path, gazetteer: Gazetteer, kill_at: str, workers: int
 ) -> None:
     feeds, clean_lake, killed_lake = tmp_path / "feeds", tmp_path / "a", tmp_path / "b"
     write_feeds(feeds, gazetteer)
     ingest_feeds(feeds, clean_lake, gazetteer, sources=SOURCES)
     signals = tmp_path / "hook.txt"
-    script = _CHILD.format(scale=GAZETTEER[0], seed=GAZETTEER[1], sources=SOURCES)
+    script = tmp_path / "child.py"
+    script.write_text(_CHILD.format(scale=GAZETTEER[0], seed=GAZETTEER[1], sources=SOURCES,
+                                    workers=workers))  # fmt: skip
     env = os.environ | {"SHIBEI_INGEST_TEST_HOOK": f"{signals}:{kill_at}:2"}
-    child = subprocess.Popen([sys.executable, "-c", script, str(feeds), str(killed_lake)], env=env)
+    child = subprocess.Popen([sys.executable, str(script), str(feeds), str(killed_lake)], env=env)
+    pool: list[int] = []
     try:
         # first batch committed, second batch staged (or moved into place, ledger unwritten)
         deadline = time.monotonic() + 180  # a loaded machine starts the child slowly
@@ -159,11 +192,18 @@ def test_a_run_killed_mid_way_and_rerun_equals_one_clean_run(
             time.sleep(0.05)
         else:
             pytest.fail(f"never reached {kill_at}: {signals.read_text()}")
+        pool = [p for p in _children(child.pid) if "spawn_main" in _cmdline(p)]
         child.send_signal(signal.SIGKILL)
     finally:
         child.kill()
         child.wait()
     assert child.returncode == -signal.SIGKILL
+    if workers > 1:  # its worker processes saw it die and left too
+        assert len(pool) == workers
+        deadline = time.monotonic() + 30
+        while any(_alive(p) for p in pool) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(_alive(p) for p in pool)
     ledger = pq.read_table(killed_lake / "batches.parquet")
     assert ledger.num_rows == 1  # the first batch only
     second = signals.read_text().split()[-1]

@@ -250,6 +250,21 @@ class Gazetteer:
 
     __hash__ = None  # type: ignore[assignment]
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its constructor's arguments (ingest's worker processes receive it)."""
+        return _rebuild, (
+            {
+                "scale": self.scale, "seed": self.seed, "streets": self.streets,
+                "communities": self.communities, "grids": self.grids, "roads": self.roads,
+                "compounds": self.compounds, "buildings": self.buildings,
+                "houses": self.houses, "facilities": self.facilities,
+                "police_stations": self.police_stations,
+                "population_brigade": self.population_brigade,
+                "police_districts": self.police_districts, "aliases": dict(self.aliases),
+                "polygons": dict(self._polygons),
+            },
+        )  # fmt: skip
+
     def __repr__(self) -> str:
         return (
             f"Gazetteer(scale={self.scale}, seed={self.seed}, streets={len(self.streets)}, "
@@ -285,3 +300,7 @@ def _lists(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _lists(v) for k, v in value.items()}
     return value
+
+
+def _rebuild(arguments: dict[str, Any]) -> Gazetteer:
+    return Gazetteer(**arguments)

@@ -14,8 +14,7 @@ import fcntl
 import json
 import os
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
@@ -92,6 +91,7 @@ class StagedBatch:
     def close(self) -> None:
         for w in self.writers.values():
             w.close()
+        self.writers = {}
 
 
 class Lake:
@@ -144,22 +144,19 @@ class Lake:
 
     # -- batches ------------------------------------------------------------------------
 
-    @contextmanager
-    def stage(self, source: str, batch: str, clean_schema: pa.Schema) -> Iterator[StagedBatch]:
-        """Writers for a batch under staging; on error the staging is discarded."""
+    def stage(self, source: str, batch: str, clean_schema: pa.Schema) -> StagedBatch:
+        """Writers for a batch under staging, until `commit` or `discard`."""
         root = self.root / STAGING / batch
         shutil.rmtree(root, ignore_errors=True)
-        staged = StagedBatch(root, source, batch, clean_schema)
-        try:
-            yield staged
-        except BaseException:
-            staged.close()
-            shutil.rmtree(root, ignore_errors=True)
-            raise
+        return StagedBatch(root, source, batch, clean_schema)
+
+    def discard(self, staged: StagedBatch) -> None:
         staged.close()
+        shutil.rmtree(staged.root, ignore_errors=True)
 
     def commit(self, staged: StagedBatch, row: LedgerRow) -> None:
         """Move the staged files into place, then write the ledger row."""
+        staged.close()
         for zone in ZONES:
             target = self.root / zone / staged.source / f"{staged.batch}.parquet"
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -8,14 +8,17 @@ quality). See docs/ingest.md.
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from shibei.gazetteer.gazetteer import Gazetteer
-from shibei.ingest.lake import Lake, LedgerRow, test_hook
+from shibei.ingest.lake import Lake, LedgerRow, StagedBatch, test_hook
 from shibei.ingest.quality import build_report
 from shibei.ingest.readers import (
     CHUNK_ROWS,
@@ -27,11 +30,15 @@ from shibei.ingest.readers import (
     read_sql_table,
     sql_table_batch_id,
 )
+from shibei.ingest.runners import BatchEnd, ChunkJob, ChunkRunner, in_process, process_pool
 from shibei.ingest.schemas import clean_schema
 from shibei.ingest.spec import SPEC_DIR, SourceSpec, load_specs
 from shibei.ingest.standardizer import Standardizer
-from shibei.ingest.transform import CountMismatchError, process_chunk
+from shibei.ingest.transform import CountMismatchError
 from shibei.progress import NullProgress, Progress, Step
+
+READ_ERRORS = (FeedError, UnicodeError, OSError, ValueError)
+"""What reading a feed file raises when the file is not what its spec says."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,38 +93,112 @@ class IngestReport:
         return [e for s in self.sources.values() for e in s.errors]
 
 
-def _load_batch(
-    lake: Lake,
-    spec: SourceSpec,
-    batch: str,
-    file: str,
-    chunks: Iterator[RawChunk],
-    std: Standardizer,
-    step: Step,
-) -> BatchReport:
-    started = time.perf_counter()
-    rows_in = rows_clean = rows_quarantined = 0
-    with lake.stage(spec.source, batch, clean_schema(spec)) as staged:
-        for chunk in chunks:
-            result = process_chunk(chunk, spec, batch, std)
+@dataclass(frozen=True, slots=True)
+class PendingBatch:
+    """A batch the ledger does not hold yet, and how to read its raw chunks."""
+
+    spec: SourceSpec
+    batch: str
+    file: str
+    chunks: Callable[[], Iterator[RawChunk]]
+    size: int = 0  # bytes of its file (0 for a SQL table)
+
+
+@dataclass(slots=True)
+class _Open:
+    """The batch being written: its staging and counts."""
+
+    pending: PendingBatch
+    staged: StagedBatch
+    step: Step
+    started: float
+    rows_in: int = 0
+    rows_clean: int = 0
+    rows_quarantined: int = 0
+
+
+def _items(pending: list[PendingBatch]) -> Iterator[ChunkJob | BatchEnd]:
+    for n, p in enumerate(pending):
+        try:
+            for chunk in p.chunks():
+                yield ChunkJob(n, p.spec, p.batch, chunk)
+        except READ_ERRORS as error:
+            yield BatchEnd(n, error)
+            continue
+        yield BatchEnd(n)
+
+
+def load_batches(
+    lake: Lake, pending: list[PendingBatch], runner: ChunkRunner, progress: Progress
+) -> tuple[list[BatchReport], list[tuple[PendingBatch, Exception]]]:
+    """Read, standardize (through `runner`) and commit each pending batch in order; a
+    batch is committed only once all its chunks are written and its counts balance. A
+    batch whose file cannot be read is discarded and returned with its error; the others
+    go on. `lake` must be entered (`with Lake(…)`)."""
+    loaded: list[BatchReport] = []
+    failed: list[tuple[PendingBatch, Exception]] = []
+    current: _Open | None = None
+    try:
+        for out in runner(_items(pending)):
+            if isinstance(out, BatchEnd):
+                p = pending[out.n]
+                if out.error is not None:
+                    if current is not None:
+                        lake.discard(current.staged)
+                    failed.append((p, out.error))
+                else:
+                    loaded.append(_commit(lake, current or _open(lake, p, progress)))
+                current = None
+                continue
+            n, result = out
+            current = current or _open(lake, pending[n], progress)
+            staged = current.staged
             staged.write("clean", result.clean)
             staged.write("quarantine", result.quarantine)
             staged.write("mentions/persons", result.persons)
             staged.write("mentions/organizations", result.organizations)
-            rows_in += result.rows_in
-            rows_clean += result.clean.num_rows
-            rows_quarantined += result.quarantine.num_rows
-            step.advance(result.rows_in)
-    if rows_in != rows_clean + rows_quarantined:  # each chunk is checked; so is the sum
-        raise CountMismatchError(f"{spec.source} 批次 {batch}: 行数不平衡")
-    test_hook("staged", batch)
+            current.rows_in += result.rows_in
+            current.rows_clean += result.clean.num_rows
+            current.rows_quarantined += result.quarantine.num_rows
+            current.step.advance(result.rows_in)
+    finally:
+        if current is not None:  # an exception left it half written
+            lake.discard(current.staged)
+    return loaded, failed
+
+
+def _open(lake: Lake, p: PendingBatch, progress: Progress) -> _Open:
+    step = progress.step(f"导入 {p.spec.title}（{p.file}）")
+    staged = lake.stage(p.spec.source, p.batch, clean_schema(p.spec))
+    return _Open(p, staged, step, time.perf_counter())
+
+
+def _commit(lake: Lake, o: _Open) -> BatchReport:
+    p = o.pending
+    if o.rows_in != o.rows_clean + o.rows_quarantined:  # each chunk is checked; so is the sum
+        raise CountMismatchError(f"{p.spec.source} 批次 {p.batch}: 行数不平衡")
+    o.staged.close()
+    test_hook("staged", p.batch)
     loaded_at = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
-    row = LedgerRow(spec.source, batch, file, loaded_at, rows_in, rows_clean,
-                    rows_quarantined, spec.spec_version)  # fmt: skip
-    lake.commit(staged, row)
-    seconds = round(time.perf_counter() - started, 3)
-    return BatchReport(spec.source, batch, file, True, rows_in, rows_clean, rows_quarantined,
-                       seconds)  # fmt: skip
+    row = LedgerRow(p.spec.source, p.batch, p.file, loaded_at, o.rows_in, o.rows_clean,
+                    o.rows_quarantined, p.spec.spec_version)  # fmt: skip
+    lake.commit(o.staged, row)
+    seconds = round(time.perf_counter() - o.started, 3)
+    return BatchReport(p.spec.source, p.batch, p.file, True, o.rows_in, o.rows_clean,
+                       o.rows_quarantined, seconds)  # fmt: skip
+
+
+def _load_one(
+    lake: Lake, pending: PendingBatch, standardizer: Standardizer, progress: Progress | None
+) -> BatchReport:
+    if lake.loaded(pending.spec.source, pending.batch):
+        return BatchReport(pending.spec.source, pending.batch, pending.file, False)
+    loaded, failed = load_batches(
+        lake, [pending], in_process(standardizer), progress or NullProgress()
+    )
+    if failed:
+        raise failed[0][1]
+    return loaded[0]
 
 
 def ingest_file(
@@ -130,12 +211,9 @@ def ingest_file(
 ) -> BatchReport:
     """Load one feed file as one batch (id: sha256 of its bytes). A batch the ledger
     already lists is skipped and nothing changes. `lake` must be entered (`with Lake(…)`)."""
-    batch = batch_id(path, spec)
-    if lake.loaded(spec.source, batch):
-        return BatchReport(spec.source, batch, path.name, False)
-    step = (progress or NullProgress()).step(f"导入 {spec.title}（{path.name}）")
-    return _load_batch(lake, spec, batch, path.name, read_file(path, spec, chunk_rows),
-                       standardizer, step)  # fmt: skip
+    pending = PendingBatch(spec, batch_id(path, spec), path.name,
+                           partial(read_file, path, spec, chunk_rows))  # fmt: skip
+    return _load_one(lake, pending, standardizer, progress)
 
 
 def ingest_sql_table(
@@ -149,12 +227,9 @@ def ingest_sql_table(
 ) -> BatchReport:
     """Load one table over a DB-API connection (sqlite3, DuckDB…) as one batch (id: sha256
     of the table's rows as read)."""
-    batch = sql_table_batch_id(connection, table)
-    if lake.loaded(spec.source, batch):
-        return BatchReport(spec.source, batch, f"sql:{table}", False)
-    step = (progress or NullProgress()).step(f"导入 {spec.title}（表 {table}）")
-    chunks = read_sql_table(connection, table, spec, chunk_rows)
-    return _load_batch(lake, spec, batch, f"sql:{table}", chunks, standardizer, step)
+    chunks = partial(read_sql_table, connection, table, spec, chunk_rows)
+    pending = PendingBatch(spec, sql_table_batch_id(connection, table), f"sql:{table}", chunks)
+    return _load_one(lake, pending, standardizer, progress)
 
 
 def feed_files(feeds_dir: Path, spec: SourceSpec) -> list[Path]:
@@ -171,22 +246,28 @@ def ingest_feeds(
     specs: Mapping[str, SourceSpec] | None = None,
     sources: Iterable[str] | None = None,
     chunk_rows: int = CHUNK_ROWS,
+    workers: int = 0,
+    runner: ChunkRunner | None = None,
 ) -> IngestReport:
     """Ingest every feed in `feeds_dir` that a spec (default: `ingest/specs/*.yaml`)
     describes, then write each source's quality report. A file that cannot be read as its
-    spec says is reported in `errors` and the other feeds go on."""
+    spec says is reported in `errors` and the other feeds go on.
+
+    Chunks are standardized by `runner` when given (Spark), else by `workers` local
+    processes (0: one per core when the pending files hold at least `POOL_MIN_BYTES`,
+    otherwise in this process)."""
     progress = progress or NullProgress()
     started = time.perf_counter()
     specs = dict(specs) if specs is not None else load_specs(SPEC_DIR)
-    wanted = set(sources) if sources is not None else set(specs)
+    chosen = set(specs if sources is None else sources)
+    wanted = [name for name in specs if name in chosen]
     report = IngestReport()
-    std = Standardizer(gazetteer)
     matched: set[Path] = set()
     with Lake(lake_dir) as lake:
-        for name, spec in specs.items():
-            if name not in wanted:
-                continue
-            source_started = time.perf_counter()
+        pending: list[PendingBatch] = []
+        seen: set[tuple[str, str]] = set()
+        for name in wanted:
+            spec = specs[name]
             source_report = report.sources[name] = SourceReport(name)
             files = feed_files(feeds_dir, spec)
             matched.update(files)
@@ -194,15 +275,55 @@ def ingest_feeds(
                 source_report.errors.append(f"{name}: {feeds_dir} 中没有 {spec.file}")
             for path in files:
                 try:
-                    source_report.add(ingest_file(path, spec, lake, std, progress, chunk_rows))
-                except (FeedError, UnicodeError, OSError, ValueError) as error:
-                    source_report.errors.append(f"{name}: {path.name}: {error}")
-                    progress.log(f"[red]{name}: {path.name} 导入失败：{error}")
-            lake.write_quality(name, build_report(lake, spec))
-            source_report.seconds = round(time.perf_counter() - source_started, 3)
+                    batch = batch_id(path, spec)
+                except READ_ERRORS as error:
+                    _failed(source_report, path.name, error, progress)
+                    continue
+                if lake.loaded(spec.source, batch) or (spec.source, batch) in seen:
+                    source_report.add(BatchReport(spec.source, batch, path.name, False))
+                    continue
+                seen.add((spec.source, batch))
+                pending.append(PendingBatch(spec, batch, path.name,
+                                            partial(read_file, path, spec, chunk_rows),
+                                            path.stat().st_size))  # fmt: skip
+        with ExitStack() as stack:
+            if runner is None:
+                count = _workers(workers, pending)
+                runner = (
+                    stack.enter_context(process_pool(gazetteer, count)) if count > 1
+                    else in_process(Standardizer(gazetteer))
+                )  # fmt: skip
+            loaded, failed = load_batches(lake, pending, runner, progress)
+        for batch_report in loaded:
+            source_report = report.sources[batch_report.source]
+            source_report.add(batch_report)
+            source_report.seconds = round(source_report.seconds + batch_report.seconds, 3)
+        for p, problem in failed:
+            _failed(report.sources[p.spec.source], p.file, problem, progress)
+        for name in wanted:
+            lake.write_quality(name, build_report(lake, specs[name]))
     report.unmatched_files = sorted(
         p.name for p in feeds_dir.iterdir()
         if p.is_file() and p not in matched and p.name != "manifest.json"
     )  # fmt: skip
     report.seconds = round(time.perf_counter() - started, 3)
     return report
+
+
+POOL_MIN_BYTES = 16 * 1024 * 1024
+"""Below this much pending feed data, starting worker processes (each loads the
+gazetteer) costs more than it saves: `workers=0` standardizes in this process."""
+
+
+def _workers(workers: int, pending: list[PendingBatch]) -> int:
+    if workers > 0:
+        return workers
+    if sum(p.size for p in pending) < POOL_MIN_BYTES:
+        return 1
+    return len(os.sched_getaffinity(0))
+
+
+def _failed(source_report: SourceReport, file: str, error: Exception, progress: Progress) -> None:
+    name = source_report.source
+    source_report.errors.append(f"{name}: {file}: {error}")
+    progress.log(f"[red]{name}: {file} 导入失败：{error}")
