@@ -17,7 +17,8 @@ def test_model_conditions_become_spark_sql_with_the_jar_functions() -> None:
     jw = spark_sql('jaro_winkler_similarity("name_key_l", "name_key_r") >= 0.92')
     assert jw.lower() == "jaro_winkler(`name_key_l`, `name_key_r`) >= 0.92"
     assert spark_sql("ELSE") == "ELSE"
-    settings = spark_settings(person_model.trained_model(), 0.001)
+    model = person_model.with_population(person_model.trained_model(), 0.001, None)
+    settings = spark_settings(model)
     assert settings["sql_dialect"] == "spark"
     assert settings["probability_two_random_records_match"] == 0.001
     text = str(settings)

@@ -7,9 +7,9 @@ mention joins at most one ID-number person, the one it matches best.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
-from shibei.resolve.model import ScoredPair
+from shibei.resolve.model import ScoredPairs
 
 
 class ConstrainedClusters:
@@ -60,18 +60,18 @@ class ConstrainedClusters:
         return {i: self.find(i) for i in sorted(known)}
 
 
-def accept_pairs(
-    clusters: ConstrainedClusters, pairs: Sequence[ScoredPair], threshold: float
-) -> list[ScoredPair]:
-    """Join pairs at or above `threshold`, best first; returns the pairs that joined
-    two components (the evidence of the links)."""
-    accepted: list[ScoredPair] = []
-    ordered = sorted(pairs, key=lambda p: (-p.match_weight, p.left, p.right))
-    for p in ordered:
-        if p.match_probability < threshold:
-            continue
-        if clusters.find(p.left) == clusters.find(p.right):
-            continue
-        if clusters.union(p.left, p.right):
-            accepted.append(p)
+def accept_pairs(clusters: ConstrainedClusters, pairs: ScoredPairs, threshold: float) -> list[int]:
+    """Join pairs at or above `threshold`, best first (weight, then the records); returns
+    the indices of the pairs that joined two components (the evidence of the links)."""
+    import numpy as np
+
+    ok = np.flatnonzero(pairs.match_probability >= threshold)
+    order = ok[np.lexsort((pairs.right[ok], pairs.left[ok], -pairs.match_weight[ok]))]
+    accepted: list[int] = []
+    find, union = clusters.find, clusters.union
+    for i, a, b in zip(
+        order.tolist(), pairs.left[order].tolist(), pairs.right[order].tolist(), strict=True
+    ):
+        if find(a) != find(b) and union(a, b):
+            accepted.append(i)
     return accepted

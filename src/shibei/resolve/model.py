@@ -7,6 +7,7 @@ record before linkage and are mapped back afterwards.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -131,3 +132,43 @@ class ScoredPair:
     match_weight: float
     match_probability: float
     evidence: dict[str, Evidence] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredPairs:
+    """Scored pairs column-wise (numpy arrays, one entry per pair, `left < right`), so a
+    run holds no object per pair: pairs with the same comparison weights share one
+    evidence dict, `evidence[kind[i]]`. `pair(i)` builds one `ScoredPair`."""
+
+    left: Any  # int64
+    right: Any  # int64
+    match_weight: Any  # float64
+    match_probability: Any  # float64
+    kind: Any  # int64, index into `evidence`
+    evidence: list[dict[str, Evidence]]
+
+    def __len__(self) -> int:
+        return len(self.left)
+
+    def pair(self, i: int) -> ScoredPair:
+        return ScoredPair(
+            int(self.left[i]),
+            int(self.right[i]),
+            float(self.match_weight[i]),
+            float(self.match_probability[i]),
+            self.evidence[int(self.kind[i])],
+        )
+
+    @classmethod
+    def of(cls, pairs: Sequence[ScoredPair]) -> ScoredPairs:
+        """From pair objects (fakes and tests); each pair keeps its own evidence."""
+        import numpy as np
+
+        return cls(
+            np.array([p.left for p in pairs], np.int64),
+            np.array([p.right for p in pairs], np.int64),
+            np.array([p.match_weight for p in pairs], np.float64),
+            np.array([p.match_probability for p in pairs], np.float64),
+            np.arange(len(pairs), dtype=np.int64),
+            [p.evidence for p in pairs],
+        )

@@ -164,11 +164,12 @@ WHERE per.births AND g.birth_date IS NOT NULL""",
 
 
 def records_sql() -> list[str]:
-    """Identity records (`docs/resolve.md` step 2) → `rec_tuples`, the distinct identity
-    tuples with `rec`, their index in sorted order, and `pr`: each mention of `pm` with
-    its record fields, deterministic `label` and `rec`. An invalid number keeps its
-    cleaned form (table `clean_ids(raw, cleaned)`); birth date and sex fall back to the
-    number's digits (of an invalid 18-character number too), dates from 1880 to this
+    """Identity records (`docs/resolve.md` step 2) → `rec_tuples`, one row per distinct
+    identity tuple: its sort key `tuple_key` (the fields joined; a missing field sorts as
+    an empty one), the tuple and `rec`, its index in key order; and `pr`: each mention of
+    `pm` with its record fields, deterministic `label` and `rec`. An invalid number keeps
+    its cleaned form (table `clean_ids(raw, cleaned)`); birth date and sex fall back to
+    the number's digits (of an invalid 18-character number too), dates from 1880 to this
     year only.
 
     `pr` is a view: `pm` side by side with `pr_fields`, the derived columns in the same
@@ -183,7 +184,6 @@ def records_sql() -> list[str]:
         f"coalesce({c}, '')" for c in ("id_number", "name_std", "name_key", "birth_date", "sex",
                                        "phone_std", "house_code", "address_code")
     ) + ", CASE WHEN id_valid THEN 'True' ELSE 'False' END)"  # fmt: skip
-    same = " AND ".join(f"z.{c} IS NOT DISTINCT FROM n.{c}" for c in RECORD_COLUMNS)
     return [
         f"""
 CREATE OR REPLACE TEMP TABLE pz AS
@@ -194,7 +194,8 @@ WITH x AS (
                 ELSE nullif(c.cleaned, '') END AS id_number
     FROM pm LEFT JOIN idg g USING (idx)
     LEFT JOIN clean_ids c ON pm.id_number_std IS NULL AND c.raw = pm.id_number_raw),
-y AS (SELECT *, {digits} AS d FROM x)
+y AS (SELECT *, {digits} AS d FROM x),
+fields AS (
 SELECT * EXCLUDE (d, b, birth_date, sex, address_code),
        birth_date AS mention_birth,
        coalesce(strftime(birth_date, '%Y-%m-%d'),
@@ -204,16 +205,18 @@ SELECT * EXCLUDE (d, b, birth_date, sex, address_code),
                           THEN CASE WHEN CAST(substr(d, 17, 1) AS INTEGER) % 2 = 1
                                     THEN 'M' ELSE 'F' END END) AS sex,
        coalesce(address_code, house_code) AS address_code
-FROM (SELECT *, {born} AS b FROM y)""",
+FROM (SELECT *, {born} AS b FROM y))
+SELECT *, {order} AS tuple_key FROM fields""",
         f"""
 CREATE OR REPLACE TABLE rec_tuples AS
-SELECT *, dense_rank() OVER (ORDER BY {order}) - 1 AS rec
-FROM (SELECT DISTINCT {", ".join(RECORD_COLUMNS)} FROM pz)""",
-        f"""
+SELECT tuple_key, {", ".join(f"any_value({c}) AS {c}" for c in RECORD_COLUMNS)},
+       row_number() OVER (ORDER BY tuple_key) - 1 AS rec
+FROM pz GROUP BY tuple_key""",
+        """
 CREATE OR REPLACE TABLE pr_fields AS
 SELECT z.idx, z.label, z.id_valid, z.id_number, z.mention_birth, z.birth_date, z.sex,
        z.address_code, n.rec
-FROM pz z JOIN rec_tuples n ON {same} ORDER BY z.idx""",
+FROM pz z JOIN rec_tuples n USING (tuple_key) ORDER BY z.idx""",
         "DROP TABLE pz",
         """
 CREATE OR REPLACE TEMP VIEW pr AS
@@ -222,18 +225,96 @@ FROM pm POSITIONAL JOIN pr_fields f""",
     ]
 
 
-RECORDS_TABLE_SQL = f"""
-SELECT rec AS unique_id, {", ".join(f"any_value({c}) AS {c}" for c in RECORD_COLUMNS)}
-FROM rec_tuples GROUP BY rec ORDER BY rec"""
+def record_groups_sql(roster_roles: Iterable[str], residence_roles: Iterable[str]) -> list[str]:
+    """Per record, from one pass over `pr` → `rec_roles(rec, mentions, label, eligible,
+    kind)` (how many mentions it has; its deterministic label; whether one of them is not
+    a staff roster entry; `hukou`, `residence` or '' by their roles), `rg(rec, label,
+    root)` (its deterministic group: the label and the group's first record) and
+    `records`, the identity tuple of each record (`RECORD_COLUMNS`, in `rec` order)."""
+    roster = ", ".join(f"'{r}'" for r in roster_roles)
+    residence = ", ".join(f"'{r}'" for r in residence_roles)
+    return [
+        f"""
+CREATE OR REPLACE TABLE rec_roles AS
+SELECT rec, count(*) AS mentions, any_value(label) AS label,
+       bool_or(role NOT IN ({roster})) AS eligible,
+       CASE WHEN bool_or(role = 'hukou') THEN 'hukou'
+            WHEN bool_or(role IN ({residence})) THEN 'residence' ELSE '' END AS kind
+FROM pr GROUP BY rec""",
+        """
+CREATE OR REPLACE TABLE rg AS
+SELECT rec, label,
+       CASE WHEN label IS NULL THEN rec ELSE min(rec) OVER (PARTITION BY label) END AS root
+FROM rec_roles""",
+        f"""
+CREATE OR REPLACE TABLE records AS
+SELECT rec, {", ".join(RECORD_COLUMNS)} FROM rec_tuples ORDER BY rec""",
+    ]
+
+
+RECORDS_TABLE_SQL = "SELECT rec AS unique_id, * EXCLUDE (rec) FROM records ORDER BY rec"
 """The records as the `Linker` port takes them (`unique_id` = index)."""
 
-RECORD_GROUPS_SQL = """
-CREATE OR REPLACE TABLE rg AS
-SELECT rec, any_value(label) AS label,
-       CASE WHEN any_value(label) IS NULL THEN rec
-            ELSE min(rec) OVER (PARTITION BY any_value(label)) END AS root
-FROM pr GROUP BY rec"""
-"""`rg`: each record's deterministic group: its label and the group's first record."""
+
+def address_prefix_sql(width: int) -> str:
+    """The first `width` digits of `address_code` (the building at 19, the community at
+    12), NULL when the code is shorter or not all digits there."""
+    head = f"substr(address_code, 1, {width})"
+    return (
+        f"CASE WHEN length(address_code) >= {width} AND regexp_full_match({head}, '[0-9]+') "
+        f"THEN {head} END"
+    )
+
+
+POPULATION_SCOPE = {"address": "in_address", "id_number": "in_id_number"}
+"""Per comparison with population-dependent levels, the flag of the records it compares
+(an address, an ID number: the others are its null level)."""
+
+_POPULATION_COLUMNS = (
+    "in_address", "in_id_number", "house_code", "building", "community", "id_number", "label",
+)  # fmt: skip
+
+
+def population_counts_sql(key_sets: Iterable[tuple[str, tuple[str, ...]]]) -> list[str]:
+    """Record pairs sharing each key set, for the u of the population-dependent levels
+    (`persons.population_pairs`): `key_sets` are (comparison, key columns) among
+    house_code, building, community, id_number and label (the deterministic group). The
+    records are copied once into a narrow table `pop` (keys hashed to integers, null kept),
+    then one grouping-sets pass counts, for each key set, the pairs of records in the
+    comparison's scope (`POPULATION_SCOPE`) sharing every key (none null). The last
+    statement returns (`GROUPING` mask, pairs) per key set (`population_mask`)."""
+
+    def hashed(expr: str) -> str:
+        return f"CASE WHEN {expr} IS NOT NULL THEN hash({expr}) END"
+
+    sets = ", ".join(
+        f"({', '.join((POPULATION_SCOPE[comparison], *keys))})" for comparison, keys in key_sets
+    )
+    known = " AND ".join(f"(grouping({c}) = 1 OR {c} IS NOT NULL)" for c in _POPULATION_COLUMNS)
+    columns = ", ".join(_POPULATION_COLUMNS)
+    return [
+        f"""
+CREATE OR REPLACE TEMP TABLE pop AS
+SELECT CASE WHEN t.address_code IS NOT NULL THEN 1 END AS in_address,
+       CASE WHEN t.id_number IS NOT NULL THEN 1 END AS in_id_number,
+       {hashed("t.house_code")} AS house_code, {hashed(address_prefix_sql(19))} AS building,
+       {hashed(address_prefix_sql(12))} AS community, {hashed("t.id_number")} AS id_number,
+       {hashed("g.label")} AS label
+FROM records t JOIN rg g USING (rec)""",
+        f"""
+SELECT mask, sum(c * (c - 1) // 2) AS pairs FROM (
+    SELECT grouping({columns}) AS mask, count(*) AS c FROM pop
+    GROUP BY GROUPING SETS ({sets}) HAVING {known})
+GROUP BY mask""",
+    ]
+
+
+def population_mask(comparison: str, keys: tuple[str, ...]) -> int:
+    """The `GROUPING` mask of a key set in `population_counts_sql` (bit set: not grouped)."""
+    grouped = {POPULATION_SCOPE[comparison], *keys}
+    bits = [0 if c in grouped else 1 for c in _POPULATION_COLUMNS]
+    return int("".join(map(str, bits)), 2)
+
 
 SNAPSHOT_SQL = """
 CREATE OR REPLACE TEMP TABLE comp AS
@@ -251,7 +332,7 @@ FROM comp c LEFT JOIN final_roots f ON f.node = c.root"""
 `final_roots(node, root)`) and the one it had before them (`snapshot`)."""
 
 
-def name_choice_sql(roster_roles: Iterable[str], residence_roles: Iterable[str]) -> list[str]:
+def name_choice_sql() -> list[str]:
     """The rare-name and household rules' choice of person (`docs/resolve.md` step 5), on
     the component snapshot `comp(rec, root, labelled)` → `name_choice(leftover, person,
     foreign_phone, rivals)` and the component `summary` of every root named there.
@@ -263,23 +344,15 @@ def name_choice_sql(roster_roles: Iterable[str], residence_roles: Iterable[str])
     components registered at one of its hukou houses) live there. `foreign_phone`: one
     of the leftover's phones belongs to another identified component; `rivals`: the other
     leftovers carrying the key. `unique_name.unique_name_joins` checks the rest."""
-    roster = ", ".join(f"'{r}'" for r in roster_roles)
-    residence = ", ".join(f"'{r}'" for r in residence_roles)
 
     def items(column: str, where: str = "TRUE") -> str:
         return f"list(DISTINCT {column}) FILTER (WHERE {column} IS NOT NULL AND {where})"
 
     return [
-        f"""
+        """
 CREATE OR REPLACE TEMP TABLE rec_info AS
-SELECT rec, any_value(name_std) AS name_std, any_value(name_key) AS name_key,
-       any_value(id_number) AS id_number, any_value(id_valid) AS id_valid,
-       any_value(birth_date) AS birth_date, any_value(sex) AS sex,
-       any_value(phone_std) AS phone_std, any_value(house_code) AS house_code,
-       bool_or(role NOT IN ({roster})) AS eligible,
-       CASE WHEN bool_or(role = 'hukou') THEN 'hukou'
-            WHEN bool_or(role IN ({residence})) THEN 'residence' ELSE '' END AS kind
-FROM pr GROUP BY rec""",
+SELECT r.* EXCLUDE (address_code), g.eligible, g.kind
+FROM records r JOIN rec_roles g USING (rec)""",
         """
 CREATE OR REPLACE TEMP TABLE rc AS
 SELECT r.*, c.root, c.labelled FROM rec_info r JOIN comp c USING (rec)""",
@@ -339,10 +412,11 @@ def links_sql() -> str:
     `best(rec, p)`: method `id_number` (valid number), `unique_name` (joined by the
     rare-name rule), `singleton` (alone), else `probabilistic`."""
     return """
-WITH m AS (
-    SELECT pr.idx, pr.mention_id, pr.label, pr.rec, f.person_id, f.snapshot,
-           count(*) OVER (PARTITION BY f.person_id) AS size
-    FROM pr JOIN fin f USING (rec))
+WITH fs AS (
+    SELECT f.rec, f.person_id, f.snapshot, sum(r.mentions) OVER (PARTITION BY f.person_id) AS size
+    FROM fin f JOIN rec_roles r USING (rec)),
+m AS (SELECT pr.idx, pr.mention_id, pr.label, pr.rec, fs.person_id, fs.snapshot, fs.size
+      FROM pr JOIN fs USING (rec))
 SELECT m.mention_id, m.person_id,
        CASE WHEN m.label IS NOT NULL THEN 'id_number'
             WHEN m.snapshot IN (SELECT root FROM named) THEN 'unique_name'

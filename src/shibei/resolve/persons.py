@@ -10,9 +10,12 @@ from dataclasses import dataclass, field
 from math import comb
 from typing import Any
 
+import numpy as np
+
 from shibei.resolve import person_sql
 from shibei.resolve.clusters import ConstrainedClusters, accept_pairs
 from shibei.resolve.model import PersonMention, ScoredPair
+from shibei.resolve.person_model import POPULATION_LEVELS
 from shibei.resolve.ports import Linker
 from shibei.resolve.stable_ids import temp_table
 from shibei.resolve.unique_name import summaries, unique_name_joins
@@ -43,14 +46,15 @@ class PersonLinkage:
 def link_persons(con: Any, linker: Linker, *, threshold: float = MATCH_THRESHOLD) -> PersonLinkage:
     """Link the mentions of table `pm` (`person_sql.load_mentions`)."""
     records = identity_records(con)
-    pairs = linker.score(records, prior=_prior(con), min_probability=threshold)
-    clusters = ConstrainedClusters(_groups_of(con, {r for p in pairs for r in (p.left, p.right)}))
-    accepted = accept_pairs(clusters, pairs, threshold)
+    pairs = linker.score(records, prior=_prior(con), population=population_pairs(con),
+                         min_probability=threshold)  # fmt: skip
+    clusters = ConstrainedClusters(_groups_of(con, np.union1d(pairs.left, pairs.right)))
+    accepted = [pairs.pair(i) for i in accept_pairs(clusters, pairs, threshold)]
     moved = clusters.moved()
     _register(con, "moved_roots", node=list(moved), root=list(moved.values()),
               labelled=[clusters.labelled(r) for r in moved.values()])  # fmt: skip
     con.execute(person_sql.SNAPSHOT_SQL)
-    for sql in person_sql.name_choice_sql(ROSTER_ROLES, RESIDENCE_ROLES):
+    for sql in person_sql.name_choice_sql():
         con.execute(sql)
     choices = con.execute("SELECT * FROM name_choice").fetchall()
     summary = summaries(con.sql("SELECT * FROM summary").to_arrow_table().to_pydict())
@@ -79,14 +83,17 @@ def identity_records(con: Any) -> Any:
         "cleaned": pa.array([normalize_id_number(r) for r in raws], pa.string())}))  # fmt: skip
     for sql in person_sql.records_sql():
         con.execute(sql)
-    con.execute(person_sql.RECORD_GROUPS_SQL)
+    for sql in person_sql.record_groups_sql(ROSTER_ROLES, RESIDENCE_ROLES):
+        con.execute(sql)
     return con.sql(person_sql.RECORDS_TABLE_SQL).to_arrow_table()
 
 
-def _groups_of(con: Any, records: set[int]) -> dict[int, tuple[int, str | None]]:
-    """record → (its deterministic group's root, the group's label), for `records` and
-    their groups' roots."""
-    _register(con, "wanted_records", rec=sorted(records))
+def _groups_of(con: Any, records: Any) -> dict[int, tuple[int, str | None]]:
+    """record → (its deterministic group's root, the group's label), for `records` (a
+    sorted int64 array) and their groups' roots."""
+    import pyarrow as pa
+
+    temp_table(con, "wanted_records", pa.table({"rec": pa.array(records, pa.int64())}))
     rows = con.execute(
         "SELECT g.rec, g.root, g.label FROM rg g "
         "WHERE g.rec IN (SELECT rec FROM wanted_records) "
@@ -115,6 +122,35 @@ def _prior(con: Any) -> float:
     if n < 2 or within == 0:
         return 1e-4
     return min(0.5, within / comb(n, 2))
+
+
+def population_pairs(con: Any) -> dict[tuple[str, str], tuple[int, int]]:
+    """(agreeing pairs, pairs) of each level of `person_model.POPULATION_LEVELS`, counted
+    in this run's records (tables `records`, `rg`) among those the comparison does not
+    find null: the level's pairs are the signed sum of the pairs sharing each of its key
+    sets (same building and not same house: building − building ∧ house), each less the
+    pairs inside one deterministic group (known to be one person, no chance agreement)."""
+    sets: set[tuple[str, tuple[str, ...]]] = {(c, ()) for c, _ in POPULATION_LEVELS}
+    for (comparison, _), terms in POPULATION_LEVELS.items():
+        sets |= {(comparison, keys) for _, keys in terms}
+    wanted = sorted(sets | {(comparison, (*keys, "label")) for comparison, keys in sets})
+    *tables, counts = person_sql.population_counts_sql(wanted)
+    for sql in tables:
+        con.execute(sql)
+    by_mask = {int(mask): int(pairs) for mask, pairs in con.execute(counts).fetchall()}
+
+    def outside(comparison: str, keys: tuple[str, ...]) -> int:
+        shared = by_mask.get(person_sql.population_mask(comparison, keys), 0)
+        known = by_mask.get(person_sql.population_mask(comparison, (*keys, "label")), 0)
+        return shared - known
+
+    return {
+        (comparison, level): (
+            sum(sign * outside(comparison, keys) for sign, keys in terms),
+            outside(comparison, ()),
+        )
+        for (comparison, level), terms in POPULATION_LEVELS.items()
+    }
 
 
 def mentions_table(mentions: Sequence[PersonMention]) -> Any:

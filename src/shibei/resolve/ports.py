@@ -7,9 +7,10 @@ imports stay inside that module), and tests use a rule-based fake.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Protocol
 
-from shibei.resolve.model import ScoredPair
+from shibei.resolve.model import ScoredPairs
 
 
 class Linker(Protocol):
@@ -22,9 +23,19 @@ class Linker(Protocol):
 
     model_version: str
 
-    def score(self, records: Any, *, prior: float, min_probability: float) -> list[ScoredPair]:
+    def score(
+        self,
+        records: Any,
+        *,
+        prior: float,
+        min_probability: float,
+        population: Mapping[tuple[str, str], tuple[int, int]] | None = None,
+    ) -> ScoredPairs:
         """`records` is an Arrow table: `unique_id` (0, 1, … in row order) and the
         identity tuple (`model.PersonRecord`'s fields; `model.records_from_arrow` turns it
-        into records). `prior` is the probability two random records match (set per run:
-        it depends on how many records there are, the rest of the model does not)."""
+        into records). `prior` is the probability two random records match;
+        `population` counts, per level whose chance agreement depends on the population
+        (`person_model.POPULATION_LEVELS`), (agreeing pairs, pairs) in the run's records,
+        from which the level's u is set (`person_model.with_population`): both per run;
+        the rest of the model is fixed."""
         ...

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from shibei.resolve import person_model
-from shibei.resolve.model import Evidence, PersonMention, PersonRecord, ScoredPair
+from shibei.resolve import person_model, person_sql
+from shibei.resolve.model import Evidence, PersonMention, PersonRecord, ScoredPairs
 from shibei.resolve.records import ID_KEY_PARTS, id_blocking_keys
 
 logging.getLogger("splink").setLevel(logging.WARNING)
@@ -68,14 +68,21 @@ class SplinkLinker:
         self._model = model or person_model.trained_model()
         self.model_version = str(self._model.get("version", person_model.MODEL_VERSION))
 
-    def score(self, records: Any, *, prior: float, min_probability: float) -> list[ScoredPair]:
+    def score(
+        self,
+        records: Any,
+        *,
+        prior: float,
+        min_probability: float,
+        population: Mapping[tuple[str, str], tuple[int, int]] | None = None,
+    ) -> ScoredPairs:
         import pyarrow.compute as pc
         from splink import DuckDBAPI, Linker
 
         if records.num_rows < 2 or pc.all(records["id_valid"]).as_py():
-            return []
-        settings = dict(self._model["settings"])
-        settings["probability_two_random_records_match"] = prior
+            return ScoredPairs.of([])
+        model = person_model.with_population(self._model, prior, population)
+        settings = model["settings"]
         settings["retain_intermediate_calculation_columns"] = True
         db = DuckDBAPI()
         con = db.duckdb_con
@@ -85,7 +92,7 @@ class SplinkLinker:
                 con.execute(sql).fetchall()
             (count,) = con.execute("SELECT count(*) FROM person_candidates").fetchall()[0]
             if int(count) < 2:
-                return []
+                return ScoredPairs.of([])
             table = db.register("person_candidates", table_name="person_records")
             linker = Linker(table, settings, log_level=None, validate_settings=False)
             # phone frequencies over all records, not just the ones scored
@@ -102,7 +109,7 @@ class SplinkLinker:
             table = predictions.as_pyarrow_table()  # type: ignore[no-untyped-call]
         finally:
             con.close()
-        return scored_pairs(table, _level_weights(self._model))
+        return scored_pairs(table, _level_weights(model))
 
 
 def _id_key_sql(n: int, parts: tuple[tuple[int, int], ...]) -> str:
@@ -111,11 +118,7 @@ def _id_key_sql(n: int, parts: tuple[tuple[int, int], ...]) -> str:
 
 
 def _prefix_sql(width: int, name: str) -> str:
-    head = f"substr(address_code, 1, {width})"
-    return (
-        f"CASE WHEN length(address_code) >= {width} AND regexp_full_match({head}, '[0-9]+') "
-        f"THEN {head} END AS {name}"
-    )
+    return f"{person_sql.address_prefix_sql(width)} AS {name}"
 
 
 def candidate_sql() -> list[str]:
@@ -147,53 +150,61 @@ ORDER BY unique_id""",
     ]
 
 
-def scored_pairs(table: Any, levels: dict[str, list[tuple[str, float]]]) -> list[ScoredPair]:
+def scored_pairs(table: Any, levels: dict[str, list[tuple[str, float]]]) -> ScoredPairs:
     """A predictions table (Arrow, with `retain_intermediate_calculation_columns`) as
     pairs with their evidence. Splink 5 reports each comparison's match weight
     (`mw_<name>`, plus `mw_tf_adj_<name>`); the level is the one whose weight it is (a
-    null level weighs 0). Pairs with the same weights share one evidence dict: a run has
-    few distinct combinations."""
+    null level weighs 0). A run has few distinct combinations of weights: one evidence
+    dict each."""
+    import numpy as np
+
     names = set(table.column_names)
     compared = [name for name in levels if f"mw_{name}" in names]
+    n = table.num_rows
     columns = []
-    for name in compared:
-        columns.append(table[f"mw_{name}"].to_pylist())
-        tf = f"mw_tf_adj_{name}"
-        columns.append(table[tf].to_pylist() if tf in names else [None] * table.num_rows)
-    combinations: dict[tuple[float | None, ...], dict[str, Evidence]] = {}
-    lefts, rights = table["unique_id_l"].to_pylist(), table["unique_id_r"].to_pylist()
-    weights = table["match_weight"].to_pylist()
-    probabilities = table["match_probability"].to_pylist()
-    pairs: list[ScoredPair] = []
-    for left, right, weight, probability, *row in zip(
-        lefts, rights, weights, probabilities, *columns, strict=True
-    ):
-        key = tuple(row)
-        evidence = combinations.get(key)
-        if evidence is None:
-            evidence = combinations[key] = _evidence(compared, key, levels)
-        low, high = (left, right) if left <= right else (right, left)
-        pairs.append(ScoredPair(int(low), int(high), float(weight), float(probability), evidence))
-    return pairs
+    for name in compared:  # null (comparison left out, no tf adjustment) as NaN
+        for column in (f"mw_{name}", f"mw_tf_adj_{name}"):
+            values = table[column].to_numpy(zero_copy_only=False) if column in names else None
+            columns.append(np.full(n, np.nan) if values is None else values.astype(np.float64))
+    weights = np.column_stack(columns) if columns else np.zeros((n, 0))
+    # distinct rows, compared bit for bit (NaN equals NaN): sorted, then cut where they change
+    bits = weights.view(np.int64)
+    order = np.lexsort(bits.T[::-1]) if n else np.zeros(0, np.int64)
+    ranked = bits[order]
+    starts = np.concatenate(([True], (ranked[1:] != ranked[:-1]).any(axis=1))) if n else order
+    kind = np.empty(n, np.int64)
+    kind[order] = np.cumsum(starts) - 1
+    evidence = [_evidence(compared, tuple(row.tolist()), levels)
+                for row in ranked[starts].view(np.float64)]  # fmt: skip
+    left = table["unique_id_l"].to_numpy().astype(np.int64)
+    right = table["unique_id_r"].to_numpy().astype(np.int64)
+    return ScoredPairs(
+        np.minimum(left, right),
+        np.maximum(left, right),
+        table["match_weight"].to_numpy().astype(np.float64),
+        table["match_probability"].to_numpy().astype(np.float64),
+        kind,
+        evidence,
+    )
 
 
 def _evidence(
     compared: list[str],
-    row: tuple[float | None, ...],
+    row: tuple[float, ...],
     levels: dict[str, list[tuple[str, float]]],
 ) -> dict[str, Evidence]:
     """Comparison → its level and weight, from one pair's (weight, tf adjustment)
-    per comparison in `compared` order (a null weight: the comparison is left out)."""
+    per comparison in `compared` order (NaN: the comparison is left out, no adjustment)."""
     out: dict[str, Evidence] = {}
     for n, name in enumerate(compared):
         w, t = row[2 * n], row[2 * n + 1]
-        if w is None:
+        if math.isnan(w):
             continue
         by_weight = levels[name]
         label = "null"
         if by_weight and w != 0.0:
             label = min(by_weight, key=lambda lw: abs(lw[1] - w))[0]
-        out[name] = Evidence(label, round(float(w) + float(t or 0.0), 3))
+        out[name] = Evidence(label, round(w + (0.0 if math.isnan(t) else t), 3))
     return out
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from shibei.resolve.model import Evidence, ScoredPair, records_from_arrow
+from shibei.resolve.model import Evidence, ScoredPair, ScoredPairs, records_from_arrow
 
 
 class FakeLinker:
@@ -16,7 +17,14 @@ class FakeLinker:
     def __init__(self) -> None:
         self.calls = 0
 
-    def score(self, table: Any, *, prior: float, min_probability: float) -> list[ScoredPair]:
+    def score(
+        self,
+        table: Any,
+        *,
+        prior: float,
+        min_probability: float,
+        population: Mapping[tuple[str, str], tuple[int, int]] | None = None,
+    ) -> ScoredPairs:
         self.calls += 1
         records = records_from_arrow(table)
         out = []
@@ -32,4 +40,4 @@ class FakeLinker:
                 if p >= min_probability:
                     out.append(ScoredPair(i, j, 13.0 if strong else 0.5, p,
                                           {"name": Evidence("pinyin exact", 9.0)}))  # fmt: skip
-        return out
+        return ScoredPairs.of(out)

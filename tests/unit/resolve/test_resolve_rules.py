@@ -13,7 +13,7 @@ from shibei.resolve import resolve
 from shibei.resolve.clusters import ConstrainedClusters, accept_pairs
 from shibei.resolve.evaluation import evaluate_person_links
 from shibei.resolve.lake import read_table
-from shibei.resolve.model import PersonMention, ScoredPair
+from shibei.resolve.model import PersonMention, ScoredPair, ScoredPairs
 from shibei.resolve.persons import connect_mentions, identity_records
 from shibei.resolve.records import ID_KEY_PARTS, id_blocking_keys, within_one_edit
 from shibei.resolve.stable_ids import ClusterKeys, LedgerEntry, assign_ids
@@ -143,9 +143,8 @@ def test_birth_date_disagreeing_with_the_id_number_is_flagged_not_split(tmp_path
 
 def test_clusters_refuse_to_join_two_id_numbers() -> None:
     clusters = ConstrainedClusters({0: (0, ID_A), 1: (1, ID_B)})
-    pairs = [ScoredPair(0, 2, 12.0, 0.9998), ScoredPair(1, 2, 10.0, 0.999)]
-    accepted = accept_pairs(clusters, pairs, 0.99)
-    assert [(p.left, p.right) for p in accepted] == [(0, 2)]
+    pairs = ScoredPairs.of([ScoredPair(1, 2, 10.0, 0.999), ScoredPair(0, 2, 12.0, 0.9998)])
+    assert accept_pairs(clusters, pairs, 0.99) == [1]  # the best pair first, then refused
     assert clusters.find(2) == clusters.find(0) != clusters.find(1)
 
 

@@ -13,10 +13,11 @@ from __future__ import annotations
 import copy
 import logging
 from collections import Counter
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from shibei.resolve import person_model
-from shibei.resolve.model import ScoredPair, records_from_arrow
+from shibei.resolve.model import ScoredPairs, records_from_arrow
 from shibei.resolve.records import candidate_records
 from shibei.resolve.splink_linker import _level_weights, records_table, scored_pairs
 
@@ -48,11 +49,10 @@ def spark_sql(condition: str) -> str:
     return str(tree.sql(dialect="spark"))
 
 
-def spark_settings(model: dict[str, Any], prior: float) -> dict[str, Any]:
-    """The trained Splink settings with every SQL condition in Spark SQL."""
+def spark_settings(model: dict[str, Any]) -> dict[str, Any]:
+    """The Splink settings of a run's model with every SQL condition in Spark SQL."""
     settings: dict[str, Any] = copy.deepcopy(model["settings"])
     settings["sql_dialect"] = "spark"
-    settings["probability_two_random_records_match"] = prior
     settings["retain_intermediate_calculation_columns"] = True
     for rule in settings["blocking_rules_to_generate_predictions"]:
         rule["blocking_rule"] = spark_sql(rule["blocking_rule"])
@@ -77,11 +77,18 @@ class SparkSplinkLinker:
         self._partitions = partitions
         self.model_version = str(self._model.get("version", person_model.MODEL_VERSION))
 
-    def score(self, table: Any, *, prior: float, min_probability: float) -> list[ScoredPair]:
+    def score(
+        self,
+        table: Any,
+        *,
+        prior: float,
+        min_probability: float,
+        population: Mapping[tuple[str, str], tuple[int, int]] | None = None,
+    ) -> ScoredPairs:
         records = records_from_arrow(table)
         wanted = candidate_records(records)
         if len(wanted) < 2:
-            return []
+            return ScoredPairs.of([])
         import pyarrow as pa
         from splink import Linker
         from splink.backends.spark import SparkAPI
@@ -99,7 +106,8 @@ class SparkSplinkLinker:
             self._spark.createDataFrame(records_table(subset, ids=wanted)),
             table_name="person_records",
         )
-        linker = Linker(table, spark_settings(self._model, prior), log_level=None)
+        model = person_model.with_population(self._model, prior, population)
+        linker = Linker(table, spark_settings(model), log_level=None)
         phones = Counter(r.phone_std for r in records if r.phone_std)
         total = sum(phones.values())
         tf = pa.table(
@@ -112,4 +120,4 @@ class SparkSplinkLinker:
             threshold_match_probability=min_probability, warning_mode="never"
         )
         table = predictions.as_pyarrow_table()  # type: ignore[no-untyped-call]
-        return scored_pairs(table, _level_weights(self._model))
+        return scored_pairs(table, _level_weights(model))
