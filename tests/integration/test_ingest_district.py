@@ -5,6 +5,8 @@ file that cannot be read costs only its own batch."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
 from functools import partial
@@ -158,3 +160,32 @@ def test_a_batch_whose_file_breaks_part_way_is_discarded_whole(
         assert [(p.batch, str(e)) for p, e in failed] == [("b-broken", "第 301 行之后文件损坏")]
         assert [r.batch for r in lake.ledger()] == ["b-good"]
     assert not list((tmp_path / "lake").glob("**/b-broken*"))
+
+
+_IN_A_DAEMON = """
+import multiprocessing, sys
+from pathlib import Path
+
+def run(feeds, lake, gazetteer):
+    from shibei.gazetteer import read_gazetteer
+    from shibei.ingest import ingest_feeds
+    report = ingest_feeds(Path(feeds), Path(lake), read_gazetteer(Path(gazetteer)), workers=2)
+    return report.rows_in, report.errors
+
+if __name__ == "__main__":
+    with multiprocessing.get_context("spawn").Pool(1) as pool:  # its worker is daemonic
+        print(pool.apply(run, sys.argv[1:4]))
+"""
+
+
+def test_a_daemonic_process_ingests_in_itself_instead_of_starting_workers(
+    ingested: tuple[Path, IngestReport], tmp_path: Path
+) -> None:
+    data, report = ingested
+    script = tmp_path / "daemon.py"
+    script.write_text(_IN_A_DAEMON, "utf-8")
+    args = [str(data / "feeds"), str(tmp_path / "lake"), str(data / "gazetteer")]
+    done = subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True,
+                          timeout=300, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == f"({report.rows_in}, [])"

@@ -1,7 +1,8 @@
 """`shibei bench foundation`: the whole pipeline (ingest → standardize → resolve →
 foundation) on a generated district, timed by stage, scored against ground truth.
 
-Figures: `seconds` and per-stage seconds, `peak_rss_mb` (this process), `feed_rows`,
+Figures: `seconds` and per-stage seconds, `peak_rss_mb` (this process),
+`ingest_worker_peak_rss_mb` (the largest ingest worker process's peak), `feed_rows`,
 `rows_per_second`; `person_precision`, `person_recall`, `person_f1` (pairwise, over the
 person mentions whose feed row names a real person in truth), `person_bcubed_f1`;
 `house_link_accuracy` (share of person mentions whose truth names a house that carry
@@ -82,6 +83,7 @@ def run(scale: float, progress: Progress) -> dict[str, Any]:
         "seconds": round(seconds, 2),
         "rows_per_second": round(rows / seconds),
         "peak_rss_mb": round(peak_mb, 1),
+        "ingest_worker_peak_rss_mb": round(_children_peak_mb(), 1),
         "person_precision": scores["precision"],
         "person_recall": scores["recall"],
         "person_f1": scores["f1"],
@@ -108,6 +110,12 @@ def run(scale: float, progress: Progress) -> dict[str, Any]:
     for stage, stage_seconds in report["seconds"].items():
         figures[f"{stage}_seconds"] = round(stage_seconds, 2)
     return figures
+
+
+def _children_peak_mb() -> float:
+    """The largest peak RSS among this process's finished children: the ingest worker
+    processes (0 when ingest ran in this process)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
 def _warm_up(data_dir: Path, seed: int) -> None:

@@ -18,6 +18,7 @@ import resource
 import shutil
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
@@ -51,13 +52,18 @@ def _point(data_dir: str, scale: float, seed: int, engine: str, generate: bool) 
     out["persons"] = report["resolve"].persons
     out["foundation_rows"] = sum(report["foundation"].values())
     out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    # the largest ingest worker process (they run beside the build: add it per worker)
+    out["worker_peak_rss_mb"] = round(
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1
+    )
     return out
 
 
 def _in_child(*args: Any) -> dict[str, Any]:
+    """`_point` in a fresh process (not daemonic: its ingest starts worker processes)."""
     context = multiprocessing.get_context("spawn")
-    with context.Pool(1) as pool:
-        result: dict[str, Any] = pool.apply(_point, args)
+    with ProcessPoolExecutor(1, mp_context=context) as pool:
+        result: dict[str, Any] = pool.submit(_point, *args).result()
     return result
 
 
@@ -115,6 +121,7 @@ def run(scale: float, progress: Progress) -> dict[str, Any]:
         figures[f"{tag}_feed_rows"] = p["feed_rows"]
         figures[f"{tag}_seconds"] = p["seconds"]
         figures[f"{tag}_peak_rss_mb"] = p["peak_rss_mb"]
+        figures[f"{tag}_worker_peak_rss_mb"] = p["worker_peak_rss_mb"]
         figures[f"{tag}_rows_per_second"] = round(p["feed_rows"] / p["seconds"])
         for stage in STAGES:
             sec = p.get(f"{stage}_seconds") or 0.0

@@ -8,6 +8,7 @@ quality). See docs/ingest.md.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -316,6 +317,8 @@ gazetteer) costs more than it saves: `workers=0` standardizes in this process.""
 
 
 def _workers(workers: int, pending: list[PendingBatch]) -> int:
+    if multiprocessing.current_process().daemon:  # a daemonic process may start none
+        return 1
     if workers > 0:
         return workers
     if sum(p.size for p in pending) < POOL_MIN_BYTES:
