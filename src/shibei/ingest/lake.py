@@ -155,7 +155,7 @@ class Lake:
         shutil.rmtree(staged.root, ignore_errors=True)
 
     def commit(self, staged: StagedBatch, row: LedgerRow) -> None:
-        """Move the staged files into place, then write the ledger row."""
+        """Close the staged files, move them into place, then write the ledger row."""
         staged.close()
         for zone in ZONES:
             target = self.root / zone / staged.source / f"{staged.batch}.parquet"

@@ -178,7 +178,6 @@ def _commit(lake: Lake, o: _Open) -> BatchReport:
     p = o.pending
     if o.rows_in != o.rows_clean + o.rows_quarantined:  # each chunk is checked; so is the sum
         raise CountMismatchError(f"{p.spec.source} 批次 {p.batch}: 行数不平衡")
-    o.staged.close()
     test_hook("staged", p.batch)
     loaded_at = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     row = LedgerRow(p.spec.source, p.batch, p.file, loaded_at, o.rows_in, o.rows_clean,
