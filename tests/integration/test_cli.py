@@ -63,3 +63,19 @@ def test_bench_foundation_scores_the_pipeline_against_truth() -> None:
     assert figures["person_f1"] > 0.95
     assert 0.9 < figures["house_link_accuracy"] <= 1.0
     assert figures["ingest_seconds"] > 0
+    parts = ("records", "population", "score", "cluster", "rare_names")
+    link_parts = [figures[f"link_persons_{p}_seconds"] for p in parts]
+    assert all(seconds >= 0 for seconds in link_parts)
+    assert sum(link_parts) <= figures["resolve_link_persons_seconds"]
+
+
+def test_bench_volume_builds_the_same_district_delivered_thirteen_times() -> None:
+    result = runner.invoke(app, ["bench", "volume", "--scale", "0.001"])
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert figures["many_feed_rows"] == 13 * figures["one_feed_rows"] > 0
+    assert figures["rows_vs_one_delivery"] == 13.0
+    # more rows about the same people: mentions grow 13×, persons only by changed phones
+    assert figures["many_person_mentions"] == 13 * figures["one_person_mentions"]
+    assert figures["one_persons"] <= figures["many_persons"] < 1.1 * figures["one_persons"]
+    assert figures["many_seconds"] > 0 and figures["growth_exponent_total"] is not None

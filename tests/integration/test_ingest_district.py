@@ -189,3 +189,27 @@ def test_a_daemonic_process_ingests_in_itself_instead_of_starting_workers(
                           timeout=300, check=False)  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == f"({report.rows_in}, [])"
+
+
+def test_later_deliveries_in_subdirectories_load_as_batches_of_their_feed(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "district"
+    manifest = generate_district(data, scale=0.001, seed=7, deliveries=3)
+    (data / "feeds" / "delivery-02" / "notes.txt").write_text("交付说明", encoding="utf-8")
+    gazetteer = read_gazetteer(data / "gazetteer")
+    report = ingest_feeds(data / "feeds", data / "lake", gazetteer)
+    assert report.errors == []
+    assert report.unmatched_files == ["delivery-02/notes.txt"]
+    assert manifest["feed_rows"] == 3 * sum(f["rows"] for f in manifest["feeds"].values())
+    for name, feed in manifest["feeds"].items():
+        s = report.sources[name]
+        assert s.batches_loaded == 3, name
+        assert s.rows_in == 3 * feed["rows"], name
+        with Lake(data / "lake") as lake:
+            files = sorted(row.file for row in lake.batches_of(name))
+        assert files == sorted(
+            [feed["file"], f"delivery-02/{feed['file']}", f"delivery-03/{feed['file']}"]
+        ), name
+    again = ingest_feeds(data / "feeds", data / "lake", gazetteer)
+    assert all(s.batches_loaded == 0 and s.batches_skipped == 3 for s in again.sources.values())

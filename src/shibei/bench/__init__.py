@@ -19,5 +19,6 @@ BENCHMARKS: dict[str, str] = {
     "risk": "shibei.bench.risk",
     "workorders": "shibei.bench.workorders",
     "readers": "shibei.bench.readers",
+    "volume": "shibei.bench.volume",
 }
 """Benchmark name → module holding its `run`."""

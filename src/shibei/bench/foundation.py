@@ -8,7 +8,9 @@ person mentions whose feed row names a real person in truth), `person_bcubed_f1`
 `house_link_accuracy` (share of person mentions whose truth names a house that carry
 exactly that house code); `org_precision`, `org_recall`, `org_f1` (pairwise, over the
 organization mentions whose feed row names a real organization in truth; large employers
-dominate pairwise figures, so `org_bcubed_f1` too).
+dominate pairwise figures, so `org_bcubed_f1` too); `person_missed_pairs` (true pairs the
+links split) and how many of them nothing in the mentions could have joined
+(`person_missed_pairs_without_evidence`, `resolve.evaluation.missed_pairs_without_evidence`).
 
 Both sides are warmed up first, untimed, on a scale-0.002 district (`_warm_up`).
 Baseline in the same run: a plain Splink 5 dedupe (`resolve.baseline_splink_dedupe`) of
@@ -35,6 +37,7 @@ from shibei.bootstrap import build
 from shibei.config import Settings
 from shibei.progress import Progress
 from shibei.resolve import baseline_splink_dedupe, evaluate_person_links
+from shibei.resolve.evaluation import EVIDENCE_FIELDS, missed_pairs_without_evidence
 from shibei.resolve.lake import read_mention_columns
 from shibei.resolve.model import PersonMention
 from shibei.synth.generate import generate_district
@@ -58,8 +61,14 @@ def run(scale: float, progress: Progress) -> dict[str, Any]:
         truth_person, truth_house = _truth_of_mentions(data_dir, manifest)
         lake = data_dir / "lake"
         links = pq.read_table(lake / "resolve" / "person_links.parquet").to_pylist()
-        scores = evaluate_person_links(
-            [(r["mention_id"], r["person_id"]) for r in links], truth_person
+        person_links = [(r["mention_id"], r["person_id"]) for r in links]
+        scores = evaluate_person_links(person_links, truth_person)
+        evidence_columns = ["mention_id", "name_std", "name_key", "id_number_raw",
+                            *EVIDENCE_FIELDS]  # fmt: skip
+        missed = missed_pairs_without_evidence(
+            pq.read_table(lake / "mentions" / "persons", columns=evidence_columns).to_pylist(),
+            truth_person,
+            person_links,
         )
         org_links = pq.read_table(lake / "resolve" / "org_links.parquet").to_pylist()
         org_scores = evaluate_person_links(
@@ -88,6 +97,9 @@ def run(scale: float, progress: Progress) -> dict[str, Any]:
         "person_recall": scores["recall"],
         "person_f1": scores["f1"],
         "person_bcubed_f1": scores.get("bcubed_f1"),
+        "person_missed_pairs": missed["missed_pairs"],
+        "person_missed_pairs_without_evidence": missed["missed_pairs_without_evidence"],
+        "person_missed_without_evidence_share": missed["share"],
         "house_link_accuracy": round(right / len(judged), 6) if judged else None,
         "house_links_judged": len(judged),
         "org_precision": org_scores["precision"],
@@ -104,6 +116,8 @@ def run(scale: float, progress: Progress) -> dict[str, Any]:
     }
     for stage, stage_seconds in report["resolve"].seconds.items():
         figures[f"resolve_{stage}_seconds"] = stage_seconds
+    for part, part_seconds in report["resolve"].link_persons_seconds.items():
+        figures[f"link_persons_{part}_seconds"] = part_seconds
     linkage = person_linkage_seconds(report["resolve"].seconds)
     figures["person_linkage_seconds"] = round(linkage, 2)
     figures["person_linkage_speedup_vs_baseline"] = round(baseline_seconds / linkage, 2)

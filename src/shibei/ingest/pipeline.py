@@ -233,8 +233,15 @@ def ingest_sql_table(
 
 
 def feed_files(feeds_dir: Path, spec: SourceSpec) -> list[Path]:
-    """The files of `feeds_dir` the spec's `file` pattern matches, in name order."""
-    return sorted(p for p in feeds_dir.glob(spec.file) if p.is_file())
+    """The files the spec's `file` pattern matches in `feeds_dir`, then in each of its
+    subdirectories (one later delivery each, e.g. `2026-11/`), in name order."""
+    found = sorted(p for p in feeds_dir.glob(spec.file) if p.is_file())
+    return found + sorted(p for p in feeds_dir.glob(f"*/{spec.file}") if p.is_file())
+
+
+def _label(feeds_dir: Path, path: Path) -> str:
+    """How a batch names its file: relative to the feeds directory."""
+    return path.relative_to(feeds_dir).as_posix()
 
 
 def ingest_feeds(
@@ -274,16 +281,17 @@ def ingest_feeds(
             if not files:
                 source_report.errors.append(f"{name}: {feeds_dir} 中没有 {spec.file}")
             for path in files:
+                label = _label(feeds_dir, path)
                 try:
                     batch = batch_id(path, spec)
                 except READ_ERRORS as error:
-                    _failed(source_report, path.name, error, progress)
+                    _failed(source_report, label, error, progress)
                     continue
                 if lake.loaded(spec.source, batch) or (spec.source, batch) in seen:
-                    source_report.add(BatchReport(spec.source, batch, path.name, False))
+                    source_report.add(BatchReport(spec.source, batch, label, False))
                     continue
                 seen.add((spec.source, batch))
-                pending.append(PendingBatch(spec, batch, path.name,
+                pending.append(PendingBatch(spec, batch, label,
                                             partial(read_file, path, spec, chunk_rows),
                                             path.stat().st_size))  # fmt: skip
         with ExitStack() as stack:
@@ -303,7 +311,7 @@ def ingest_feeds(
         for name in wanted:
             lake.write_quality(name, build_report(lake, specs[name]))
     report.unmatched_files = sorted(
-        p.name for p in feeds_dir.iterdir()
+        _label(feeds_dir, p) for p in (*feeds_dir.iterdir(), *feeds_dir.glob("*/*"))
         if p.is_file() and p not in matched and p.name != "manifest.json"
     )  # fmt: skip
     report.seconds = round(time.perf_counter() - started, 3)

@@ -69,3 +69,82 @@ def evaluate_person_links(
 
 def _f1(p: float, r: float) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
+
+
+EVIDENCE_FIELDS = ("id_number_std", "phone_std", "house_code", "address_code", "birth_date")
+"""Fields of a person mention that are evidence on their own when two mentions share them
+(`missed_pairs_without_evidence`)."""
+
+
+def missed_pairs_without_evidence(
+    mentions: Iterable[Mapping[str, Any]],
+    truth: Mapping[str, str],
+    links_table: Any | Iterable[tuple[str, str]],
+) -> dict[str, float | int]:
+    """How many of the true pairs the links missed had nothing to link them: mentions of
+    one true person are *linkable* when a chain of shared evidence joins them — a valid ID
+    number, the first 17 characters of an 18-character number as written, a phone, house,
+    address or birth date (`EVIDENCE_FIELDS`), or a name (as written or its pinyin key)
+    that no other true person's mention carries. A generous test: a linker needs more
+    than one shared field. Pairs left in different evidence components are
+    `missed_pairs_without_evidence`; `share` is their part of `missed_pairs`.
+
+    `mentions`: dicts with `mention_id`, `name_std`, `name_key`, `id_number_raw` and the
+    evidence fields; only those in `truth` and `links_table` count."""
+    clusters = dict(_links(links_table))
+    rows = [m for m in mentions if m["mention_id"] in truth and m["mention_id"] in clusters]
+    holders: dict[tuple[str, str], set[str]] = {}
+    for m in rows:
+        for field in ("name_std", "name_key"):
+            if m.get(field):
+                holders.setdefault((field, m[field]), set()).add(truth[m["mention_id"]])
+    by_person: dict[str, list[Mapping[str, Any]]] = {}
+    for m in rows:
+        by_person.setdefault(truth[m["mention_id"]], []).append(m)
+    missed = unlinkable = 0
+    for people in by_person.values():
+        predicted = [clusters[m["mention_id"]] for m in people]
+        if len(set(predicted)) == 1:
+            continue  # nothing missed
+        component = _evidence_components(people, holders)
+        both = Counter(zip(component, predicted, strict=True))
+        pairs = comb(len(people), 2)
+        same_pred = sum(comb(n, 2) for n in Counter(predicted).values())
+        same_evidence = sum(comb(n, 2) for n in Counter(component).values())
+        missed += pairs - same_pred
+        unlinkable += pairs - same_pred - same_evidence + sum(comb(n, 2) for n in both.values())
+    return {
+        "missed_pairs": missed,
+        "missed_pairs_without_evidence": unlinkable,
+        "share": round(unlinkable / missed, 6) if missed else 0.0,
+    }
+
+
+def _evidence_components(
+    people: list[Mapping[str, Any]], holders: Mapping[tuple[str, str], set[str]]
+) -> list[int]:
+    """Component index of each mention of one true person under shared evidence."""
+    parent = list(range(len(people)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first: dict[tuple[str, Any], int] = {}
+    for i, m in enumerate(people):
+        keys: list[tuple[str, Any]] = [(f, m[f]) for f in EVIDENCE_FIELDS if m.get(f)]
+        for number in (m.get("id_number_std"), m.get("id_number_raw")):
+            digits = "".join(c for c in str(number or "") if c.isalnum()).upper()
+            if len(digits) == 18:
+                keys.append(("id_body", digits[:17]))
+        keys += [
+            (f, m[f]) for f in ("name_std", "name_key") if m.get(f) and len(holders[(f, m[f])]) == 1
+        ]
+        for key in keys:
+            if key in first:
+                parent[find(i)] = find(first[key])
+            else:
+                first[key] = i
+    return [find(i) for i in range(len(people))]

@@ -412,9 +412,10 @@ def links_sql() -> str:
     `best(rec, p)`: method `id_number` (valid number), `unique_name` (joined by the
     rare-name rule), `singleton` (alone), else `probabilistic`."""
     return """
-WITH fs AS (
-    SELECT f.rec, f.person_id, f.snapshot, sum(r.mentions) OVER (PARTITION BY f.person_id) AS size
-    FROM fin f JOIN rec_roles r USING (rec)),
+WITH sizes AS (  -- an aggregate and a join, not a window: both spill when memory is short
+    SELECT f.person_id, sum(r.mentions) AS size FROM fin f JOIN rec_roles r USING (rec)
+    GROUP BY f.person_id),
+fs AS (SELECT f.rec, f.person_id, f.snapshot, s.size FROM fin f JOIN sizes s USING (person_id)),
 m AS (SELECT pr.idx, pr.mention_id, pr.label, pr.rec, fs.person_id, fs.snapshot, fs.size
       FROM pr JOIN fs USING (rec))
 SELECT m.mention_id, m.person_id,
@@ -459,7 +460,9 @@ def golden_sql() -> str:
     order `idx`) is packed into one HUGEINT key, the winner is `arg_min` over it, and a
     second candidate of the winner's rank shows as the minimum of the mirrored key (same
     rank, the rest reversed) falling on another mention. Fixed-size states, which DuckDB
-    spills to disk when memory is short."""
+    spills to disk when memory is short; the phones' ordered list is built over each
+    person's distinct phones (at their best key), not over every mention, since an
+    ordered list aggregate holds its input in memory (it failed at 47 M mentions)."""
     fresh = "coalesce(DATE '1970-01-01' - observed_on, 2147483647)"  # freshest first
     residence = f"house_code IS NOT NULL AND source <> '{POLICE}'"
     hukou = f"house_code IS NOT NULL AND source = '{POLICE}'"
@@ -492,8 +495,6 @@ def golden_sql() -> str:
             f"min({key(rank, order)}) FILTER (WHERE {where}) AS {a}_key",
             f"min({mirror(rank, order)}) FILTER (WHERE {where}) AS {a}_mirror",
         ]
-    aggregates.append(f"list(phone_std ORDER BY {key('rank_src', fresh)}) "
-                      "FILTER (WHERE phone_std IS NOT NULL) AS phone_list")  # fmt: skip
 
     def prov(a: str) -> str:
         return f"{a}.source || ':' || {a}.batch || ':' || CAST({a}.row AS VARCHAR)"
@@ -513,8 +514,7 @@ def golden_sql() -> str:
         columns.append(f"{a}.v AS {a}, {prov(a)} AS {a}_source, {why(a)} AS {a}_why")
     first_phone = _label_sql("phones.source")
     columns.insert(4, (
-        "coalesce(list_filter(phone_list, lambda p, i: list_position(phone_list, p) = i), []) "
-        f"AS phones, {prov('phones')} AS phones_source, "
+        f"coalesce(phone_list, []) AS phones, {prov('phones')} AS phones_source, "
         f"'全部号码，按来源权威排序；首个来自' || {first_phone} AS phones_why"))  # fmt: skip
     return f"""
 WITH base AS (
@@ -523,7 +523,12 @@ WITH base AS (
            coalesce(pr.mention_birth, CAST(pr.birth_date AS DATE)) AS birth,
            pr.phone_std, pr.house_code
     FROM pr JOIN fin f USING (rec)),
-picked AS (SELECT person_id, {", ".join(aggregates)} FROM base GROUP BY person_id)
+picked AS (SELECT person_id, {", ".join(aggregates)} FROM base GROUP BY person_id),
+-- each distinct phone once, at its best key: an ordered list over few rows, not all mentions
+phone_keys AS (SELECT person_id, phone_std, min({key("rank_src", fresh)}) AS k FROM base
+               WHERE phone_std IS NOT NULL GROUP BY person_id, phone_std),
+phone_lists AS (SELECT person_id, list(phone_std ORDER BY k) AS phone_list FROM phone_keys
+                GROUP BY person_id)
 SELECT person_id, {", ".join(columns)},
        migrant IS NOT NULL AND hukou_first IS NULL AS is_migrant,
        CASE WHEN hukou_first IS NOT NULL THEN {prov("hukou_first")}
@@ -531,7 +536,7 @@ SELECT person_id, {", ".join(columns)},
        CASE WHEN hukou_first IS NOT NULL THEN '有公安户籍记录'
             WHEN migrant IS NOT NULL THEN '有流动人口登记，无公安户籍记录'
             ELSE '无流动人口登记' END AS is_migrant_why
-FROM picked ORDER BY person_id"""
+FROM picked LEFT JOIN phone_lists USING (person_id) ORDER BY person_id"""
 
 
 def conflicts_sql() -> str:

@@ -5,6 +5,7 @@ few rows that need decisions (accepted pairs, leftover components)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from math import comb
@@ -41,15 +42,21 @@ class PersonLinkage:
     accepted: list[ScoredPair] = field(default_factory=list)
     joins: list[tuple[int, int]] = field(default_factory=list)
     scored_pairs: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)  # by part, for benchmarks
 
 
 def link_persons(con: Any, linker: Linker, *, threshold: float = MATCH_THRESHOLD) -> PersonLinkage:
     """Link the mentions of table `pm` (`person_sql.load_mentions`)."""
+    laps = _Laps()
     records = identity_records(con)
-    pairs = linker.score(records, prior=_prior(con), population=population_pairs(con),
-                         min_probability=threshold)  # fmt: skip
+    laps("records")
+    prior, population = _prior(con), population_pairs(con)
+    laps("population")
+    pairs = linker.score(records, prior=prior, population=population, min_probability=threshold)
+    laps("score")
     clusters = ConstrainedClusters(_groups_of(con, np.union1d(pairs.left, pairs.right)))
     accepted = [pairs.pair(i) for i in accept_pairs(clusters, pairs, threshold)]
+    laps("cluster")
     moved = clusters.moved()
     _register(con, "moved_roots", node=list(moved), root=list(moved.values()),
               labelled=[clusters.labelled(r) for r in moved.values()])  # fmt: skip
@@ -64,7 +71,21 @@ def link_persons(con: Any, linker: Linker, *, threshold: float = MATCH_THRESHOLD
     final = clusters.moved()
     _register(con, "final_roots", node=list(final), root=list(final.values()))
     con.execute(person_sql.COMPONENTS_SQL)
-    return PersonLinkage(accepted, joins, len(pairs))
+    laps("rare_names")
+    return PersonLinkage(accepted, joins, len(pairs), laps.seconds)
+
+
+class _Laps:
+    """Seconds of each part of a run, in order."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._since = time.perf_counter()
+
+    def __call__(self, part: str) -> None:
+        now = time.perf_counter()
+        self.seconds[part] = round(now - self._since, 3)
+        self._since = now
 
 
 def identity_records(con: Any) -> Any:

@@ -39,6 +39,7 @@ class ResolveReport:
     splits: int = 0
     model_version: str = ""
     seconds: dict[str, float] = field(default_factory=dict)
+    link_persons_seconds: dict[str, float] = field(default_factory=dict)  # `link_persons` by part
 
 
 def resolve(
@@ -93,6 +94,7 @@ def resolve(
         )
         tables: dict[str, Any] = {"person_links": _person_links(con, linkage)}
         report.seconds["link_persons"] = _lap(clock)
+        report.link_persons_seconds = linkage.seconds
 
         clock = time.perf_counter()
         progress.step("人员主记录、冲突与关联解释")

@@ -30,11 +30,15 @@ from shibei.standardize.address_parse import AddressElement as AddressElement
 from shibei.standardize.address_parse import parse_normalized
 from shibei.standardize.text import normalize_text, normalize_with_offsets
 
+# every label of the scheme (the order of the data set's label list), `otherinfo` included
+# though the parser never gives it
 ADDRESS_LABELS = (
     "country", "prov", "city", "district", "devzone", "town", "community", "road",
     "subroad", "roadno", "subroadno", "poi", "subpoi", "houseno", "cellno", "floorno",
-    "roomno", "assist",
+    "roomno", "person", "assist", "redundant", "otherinfo",
 )  # fmt: skip
+# the labels `elements_dict`, the JSON and the batch columns carry: all but `redundant`
+OUTPUT_LABELS = tuple(label for label in ADDRESS_LABELS if label != "redundant")
 NUMBER_LABELS = frozenset({"roadno", "subroadno", "houseno", "cellno", "floorno", "roomno"})
 STRUCTURAL_LABELS = (
     "prov", "city", "district", "town", "community", "road", "roadno", "houseno", "cellno",

@@ -44,7 +44,11 @@ from shibei.standardize.address_words import (
     DEVZONE_LETTER,
     DIRECTION_TAIL,
     DISTANCE_AFTER,
+    FACILITY,
     GUARD_AFTER,
+    HOUSE_WORD,
+    HOUSE_WORD_FIRST,
+    NATURAL_VILLAGE,
     NOTE_TAIL,
     NOTE_TAIL_LAST,
     NUMBERED_ROAD,
@@ -74,6 +78,7 @@ from shibei.standardize.divisions import (
     NameEntry,
     division_table,
 )
+from shibei.standardize.text import chinese_numeral_value
 
 
 class AddressElement(NamedTuple):
@@ -94,7 +99,8 @@ _SEPARATORS = frozenset(" ,.;:()[]/\\_-+*'\"&|!?<>{}=~^`@$%")
 _ANY_SEPARATOR = re.compile("[" + re.escape("".join(sorted(_SEPARATORS))) + "]")
 _TOKEN = re.compile(
     r"(?P<num>[A-Z]?[0-9]+[A-Z]?(?:-[A-Z]?[0-9]+[A-Z]?)*|[A-Z](?=号楼|栋|幢|座|单元|楼|层|室|区))"
-    r"(?P<unit>号楼|号院|号|栋|幢|座|单元|层|楼|室|户|房|弄|巷|区|期|排|组|门)?"
+    r"(?P<unit>号楼|号院|号房间|号房|号室|号|栋|幢|座|单元|层|楼|室|户|房间|房|弄|巷|区|期|排"
+    r"|组|队|门|梯)?"
     r"|(?P<sep>[\s,.;:()\[\]/\\_\-+*'\"&|!?<>{}=~^`@$%]+)"
     # (the inner + lets a run of letters go in one step, not one loop per character)
     r"|(?P<word>(?:[^\sA-Z0-9,.;:()\[\]/\\_\-+*'\"&|!?<>{}=~^`@$%]+"
@@ -104,11 +110,14 @@ _DIGITS = re.compile(r"[0-9]+")
 _FLOOR_F = re.compile(r"F[0-9]{1,2}|[0-9]{1,2}F")
 _UNIT_LABEL = {
     "号楼": "houseno", "栋": "houseno", "幢": "houseno", "座": "houseno", "排": "houseno",
-    "单元": "cellno", "门": "cellno", "层": "floorno", "室": "roomno", "户": "roomno",
-    "房": "roomno",
+    "单元": "cellno", "门": "cellno", "梯": "cellno", "层": "floorno", "室": "roomno",
+    "户": "roomno", "房": "roomno", "房间": "roomno", "号房": "roomno", "号房间": "roomno",
+    "号室": "roomno",
 }  # fmt: skip
 _HOUSE_ORDER = ("houseno", "cellno", "roomno")
-_AFTER_BUILDING = frozenset({None, "单元", "门", "室", "户", "房"})
+_AFTER_BUILDING = frozenset(
+    {None, "单元", "门", "梯", "室", "户", "房", "房间", "号房", "号房间", "号室"}
+)
 
 
 @dataclass(slots=True)
@@ -183,6 +192,11 @@ _HEAD_CACHE: dict[tuple[str, bool], _Head] = {}
 _HEAD_CACHE_SIZE = 16384
 
 
+# a word ending so is read with the number after it (a basement floor, an ordinal, a
+# direction before a distance): no head cache
+_BEFORE_NUMBER_READ = frozenset("负下第东西南北")
+
+
 def _parse_head(state: _State) -> int:
     """Pass 1 and, when a number follows the first word, the rest of that word; returns
     where pass 2 goes on."""
@@ -193,7 +207,7 @@ def _parse_head(state: _State) -> int:
         k == 0
         or k == len(s)
         or not s[k].isdigit()
-        or s[k - 1] in "负下"
+        or s[k - 1] in _BEFORE_NUMBER_READ  # 负1楼, 第3幢, 文三路东 + 50米: read in pass 2
         or NUMBERED_ROAD.match(s, k)
     ):
         return _parse_divisions(state)
@@ -434,6 +448,8 @@ def _match_division(state: _State, pos: int) -> tuple[int, NameEntry] | None:
             codes = [d.code for d in chain]
             for e in entries:
                 if e.division.code in codes:
+                    if e.kind == "short" and _ONE_LETTER_ROAD.match(s, after):
+                        return None  # 余杭区 + 余杭塘路: a road named after the place
                     return length, NameEntry(e.division, _REPEAT)
             code, rank = deepest.code, LEVEL_RANK[deepest.level]
             consistent = [
@@ -571,6 +587,7 @@ def _parse_rest(state: _State, pos: int) -> None:
     done = 0  # text before this is parsed already (a numbered road, a distance's 米)
     gap = pos  # where the text after the last token starts
     gaps = _ANY_SEPARATOR.search(s, pos) is not None  # (most texts have no separator)
+    ordinal = -1  # where a 第 before the next number starts (第3幢), or -1
     for i, m in enumerate(tokens):
         e = m.end()
         if e <= done:
@@ -587,7 +604,9 @@ def _parse_rest(state: _State, pos: int) -> None:
             end = e
             nxt = tokens[i + 1] if i < last else None
             if nxt is not None and nxt.start() == end:
-                if s[end - 1] in "负下":
+                if s[end - 1] == "第" and nxt.group("unit") not in (None, "号"):
+                    end = ordinal = end - 1  # 第3幢, 第2单元: 第 is the number's
+                elif s[end - 1] in "负下":
                     below = _basement_start(s, start, end, nxt)
                     end = end if below < 0 else below
                 elif nxt.end() < n and s[nxt.end()] in _AFTER_NUMBER_WORD:
@@ -612,13 +631,53 @@ def _parse_rest(state: _State, pos: int) -> None:
             _parse_basement(state, m, below if below >= 0 else m.start() - 1)
             below = -1
         else:
-            _parse_number(state, m, tokens[i + 1] if i < last else None, i == last)
+            if ordinal < 0 or ordinal != m.start() - 1:
+                _parse_number(state, m, tokens[i + 1] if i < last else None, i == last)
+            else:  # 第3幢: the element made starts at 第
+                k = len(state.elements)
+                _parse_number(state, m, tokens[i + 1] if i < last else None, i == last)
+                if k < len(state.elements) and state.elements[k].start == m.start():
+                    _extend_start(state, k, ordinal)
+                ordinal = -1
+            if after == "附" and i + 2 <= last and state.last in _DOORS:  # 8号附1号
+                done = gap = max(done, _annex_end(state, e, *tokens[i + 1 : i + 3]))
     if gap < n and s[n - 1] in _SEPARATORS:
         _add_marks(state, gap if gap >= done else done, n)
 
 
-# what, after a number, may make it a road's (3路, 18号大街, 1支路) or a distance (50米)
-_AFTER_NUMBER_WORD = frozenset("支路大街道巷胡公环米")
+# what, after a number, may make it a road's (3路, 18号大街, 1支路, 104国道) or a distance
+# (50米)
+_AFTER_NUMBER_WORD = frozenset("支路大街道巷胡公环米国省县")
+_DOORS = frozenset({"roadno", "subroadno"})
+
+
+def _annex_end(state: _State, at: int, word: re.Match[str], num: re.Match[str]) -> int:
+    """8号附1号: an annex number (附N号) is part of the door number before it (the labelling
+    guideline's "X号附X号"); the door number's element is extended. Returns where parsing
+    goes on (`at` if there is no annex)."""
+    if (
+        state.elements[-1].end != at
+        or word.start() != at
+        or word.end() != num.start()
+        or word.group() != "附"
+        or num.group("unit") != "号"
+    ):
+        return at
+    label, _, value, start, _ = state.elements[-1]
+    state.elements[-1] = tuple.__new__(
+        AddressElement, (label, state.text[start : num.end()], value, start, num.end())
+    )
+    return num.end()
+
+
+def _extend_start(state: _State, k: int, start: int) -> None:
+    """第3幢: the element made at index `k` starts earlier, at 第."""
+    label, _, value, _, end = state.elements[k]
+    state.elements[k] = tuple.__new__(
+        AddressElement, (label, state.text[start:end], value, start, end)
+    )
+
+
 _FLOOR_UNITS = frozenset({"层", "楼"})
 
 
@@ -701,6 +760,18 @@ def _parse_word(state: _State, start: int, end: int) -> None:
     p = start
     zone_end = -1
     while p < end:
+        if (
+            state.last in _IN_HOUSE
+            and s[p] in HOUSE_WORD_FIRST
+            and (m := HOUSE_WORD.match(s, p, end))
+            and m.lastgroup not in seen
+        ):
+            label = m.lastgroup or "cellno"  # 东单元, 二梯, 东户, 底楼
+            stair = m.group("stair")
+            value = chinese_numeral_value(stair) if stair else None
+            state.add(label, p, m.end(), value)
+            p = m.end()
+            continue
         if may_assist and state.last is not None and (m := ASSIST.match(s, p, end)):
             state.add("assist", p, m.end())
             p = m.end()
@@ -722,9 +793,15 @@ def _parse_word(state: _State, start: int, end: int) -> None:
             continue
         if (
             may_community
-            and (p == zone_end or seen.isdisjoint(_BEFORE_COMMUNITY))
             and (m := COMMUNITY.match(s, p, end) or VILLAGE.match(s, p, end))
-            and not s[p : m.end()].endswith("新村")  # 新村 is a compound
+            and (
+                p == zone_end
+                or seen.isdisjoint(_BEFORE_COMMUNITY)
+                # a natural village in a village: 张家村 + 李家自然村
+                or (state.last == "community" and s.endswith(NATURAL_VILLAGE, p, m.end()))
+            )
+            # 新村 is a compound, save right after a 镇 or 乡 (黄兴镇 + 蓝田新村: a village)
+            and (not s.endswith("新村", p, m.end()) or _after_rural_town(state))
         ):
             state.add("community", p, m.end())
             p = m.end()
@@ -742,7 +819,7 @@ def _parse_word(state: _State, start: int, end: int) -> None:
                     p = poi_end
                     continue
                 rest = s[m.end() : end]
-                if not rest or not POI_ONLY.match(rest):
+                if not rest or not (POI_ONLY.match(rest) or FACILITY.match(rest)):
                     state.add("subroad" if "road" in seen else "road", p, m.end())
                     p = m.end()
                     continue
@@ -763,6 +840,16 @@ def _parse_word(state: _State, start: int, end: int) -> None:
             return
         state.add(_place_label(state), p, split)
         p = split
+
+
+def _after_rural_town(state: _State) -> bool:
+    """Whether the element before is a 镇 or 乡 (a rural town: a 新村 there is a village)."""
+    last = state.elements[-1] if state.elements else None
+    return last is not None and last.label == "town" and last.text.endswith(("镇", "乡"))
+
+
+# a word after these may name a unit, door or floor (`HOUSE_WORD`: 东单元, 东户, 底楼)
+_IN_HOUSE = frozenset({"houseno", "cellno", "floorno"})
 
 
 # after these a name is a tenant inside the building (its floor, room): in the labelling
@@ -866,6 +953,17 @@ def _poi_before_road(s: str, start: int, end: int) -> int:
     return 0
 
 
+# after a town's short name, a place word or a numbered zone makes the whole a place's name
+# (蒋村花园, 朝晖六区); one letter and a road suffix, a road's (留下横街, 余杭塘路)
+_PLACE_AFTER_SHORT = re.compile(
+    r"花园|小区|公寓|大厦|广场|家园|新村|山庄|大楼|市场|商城|中心|医院|学校|中学|小学"
+    r"|[0-9A-Z一二三四五六七八九十]+[区期]|社区|村(?![路街道巷口信镇乡庄民])"  # 佛堂村: a village
+)
+_ONE_LETTER_ROAD = re.compile(
+    r"[^\s0-9东西南北中]{1}(?:路|街|大街|大道|巷)(?![0-9一二三四五六七八九十])"
+)
+
+
 # a town's level word: the short name of a town written with another one (a 镇 that has
 # become a 街道, or the reverse) takes it
 _TOWN_SUFFIX = re.compile(r"街道办事处|街道办|街道|镇|乡|苏木")
@@ -884,10 +982,12 @@ def _match_town(state: _State, p: int, end: int) -> int:
                 e = min(entries, key=_entry_rank)
                 after = p + length
                 if e.kind == "short" and after < end:
-                    if _road_after(s, after):
-                        continue
+                    if _road_after(s, after) or _ONE_LETTER_ROAD.match(s, after, end):
+                        continue  # 留下 + 横街: a road named after the place
                     if e.division.level == "town" and (suffix := _TOWN_SUFFIX.match(s, after, end)):
                         after = suffix.end()  # 某某镇 for a town now named 某某街道: one town
+                    elif _PLACE_AFTER_SHORT.match(s, after, end):
+                        continue  # 蒋村 + 花园, 朝晖 + 六区: a place named after the town
                 label = _division_label(e.division)
                 state.add(label, p, after)
                 state.chain.append(e.division)
@@ -1003,7 +1103,7 @@ def _number_labels(
         door = "roadno"  # 下宅村12号: a village's door number
     if unit in ("区", "期"):
         return ["subpoi" if "poi" in seen else "poi"] + [None] * (n - 1)
-    if unit in ("弄", "巷", "组"):
+    if unit in ("弄", "巷", "组", "队"):
         if unit == "弄" and door == "roadno":
             return ["roadno"] + [None] * (n - 1)
         return ["subroad" if "road" in seen else "road"] + [None] * (n - 1)

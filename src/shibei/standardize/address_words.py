@@ -15,15 +15,21 @@ GUARD_AFTER = re.compile(
     r"|大楼|大院|市场|工业园|剧院|影院|体育|火车站|站|港|湾|机场|码头|路口|里|村|庄|屯|湖|山"
     r"|街道|社区|镇|乡|苑|园|府|邸|阁"
 )
+# a village's group (村民小组) is a road in the labelling scheme: 王家一组, 三队, 后郢村民组
+GROUP_SUFFIX = r"(?:村民小组|居民小组|村民组|小组|组|队)"
 ROAD = re.compile(
     rf"[^\s0-9]{{1,12}}?[东西南北中]?[一二三四五六七八九十0-9]{{0,3}}{ROAD_SUFFIX}"
-    r"(?:[一二三四五六七八九十]{1,3}段)?|"  # 人民南路四段: the section is part of the road
+    # the section is part of the road (人民南路四段, 文三路东段, 一环路南三段); a direction
+    # alone after it is not (文三路北: north of the road)
+    r"(?:(?:[东西南北中][一二三四五六七八九十]{0,3}|[一二三四五六七八九十]{1,3})段)?|"
     rf"[^\s0-9]{{0,12}}?[0-9]{{1,3}}号?{ROAD_SUFFIX}|"  # 东风3路, 18号大街
-    r"[^\s0-9]{1,6}?[一二三四五六七八九十]组"
+    r"[^\s0-9]{0,12}?[GSX]?[0-9]{2,3}(?:国道|省道|县道)|"  # 104国道, G104国道, 03省道
+    rf"[^\s0-9]{{0,6}}?第?[一二三四五六七八九十]{{1,3}}{GROUP_SUFFIX}|"
+    r"[^\s0-9]{1,6}?(?:村民小组|居民小组|村民组)"
 )
 ROAD_FULL = re.compile(rf"(?:{ROAD.pattern})$")
 # every ROAD match holds one of these (its suffix's last letter, or 组): a cheap test first
-ROAD_LETTERS = frozenset("路道街巷同组")
+ROAD_LETTERS = frozenset("路道街巷同组队")
 TOWN = re.compile(r"[^\s0-9路街巷道号区村]{2,6}?(?:街道办事处|街道|镇|乡)(?![路街道巷])")
 DEVZONE = re.compile(
     r"[^\s0-9路街巷]{0,10}?(?:经济技术开发区|经济开发区|技术开发区|高新技术产业开发区|高新区"
@@ -35,11 +41,18 @@ DEVZONE_DIVISION = (
     "产业园", "科技园", "保税区",
 )  # fmt: skip
 COMMUNITY = re.compile(
-    r"[^\s0-9]{1,10}?(?:社区居民委员会|社区居委会|社区|居民委员会|居委会|村民委员会|村委会)"
+    r"[^\s0-9]{1,10}?(?:社区居民委员会|社区居委会|社区|居民委员会|居委会|村民委员会|村委会"
+    r"|村委|居委|居民区)"
 )
-VILLAGE = re.compile(r"[^\s0-9]{1,4}?村(?![路街道巷口信镇乡庄])")
-# every COMMUNITY match holds 社 or 委, every VILLAGE match 村
-COMMUNITY_LETTERS = frozenset("社委村")
+# 村 ends a village (行政村 or 自然村) unless a road, a place word, a town or 村民(小)组 goes
+# on: 下宅村, 李家自然村; not 下宅村路, 村口, 后郢村民组
+VILLAGE = re.compile(
+    r"[^\s0-9]{1,4}?(?:村自然村|自然村|村)(?![路街道巷口信镇乡庄民]|花园|小区|公寓|家园|大厦|广场)"
+)
+# a natural village inside an administrative one: a second community (张家村 + 李家自然村)
+NATURAL_VILLAGE = "自然村"
+# every COMMUNITY match holds 社, 委 or 居 (居民区), every VILLAGE match 村
+COMMUNITY_LETTERS = frozenset("社委村居")
 POI_END = re.compile(
     r"小区|花园|公寓|大厦|广场|家园|新村|山庄|中心|大楼|商城|市场|公司|医院|学校|宾馆|酒店"
     r"|饭店|公园|苑|园|庭|府|城|院"
@@ -104,4 +117,21 @@ COMPOUND_END = re.compile(
     r"|期|区)$"
 )
 # a number with a road suffix after it names a road: 东风3路, 18号大街, 1支路
-NUMBERED_ROAD = re.compile(rf"[0-9]{{1,3}}号?{ROAD_SUFFIX}")
+NUMBERED_ROAD = re.compile(
+    rf"[0-9]{{1,3}}号?{ROAD_SUFFIX}|[GSX]?[0-9]{{2,3}}(?:国道|省道|县道)"  # 104国道, G104国道
+)
+
+# a unit, door or floor named by a word after a building, unit or floor: 东单元, 二梯 (cellno),
+# 东户, 中间户, 西边套 (roomno: 户号), 底楼, 顶层 (floorno)
+HOUSE_WORD = re.compile(
+    r"(?P<cellno>(?:[东西中]|中间)(?:单元|梯)|(?P<stair>[一二三四五六七八九十]{1,2})梯)"
+    r"|(?P<roomno>(?:[东西南北中]|中间|东边|西边)(?:户|套))"
+    r"|(?P<floorno>底楼|底层|顶楼|顶层)"
+)
+HOUSE_WORD_FIRST = frozenset("东西南北中一二三四五六七八九十底顶")
+# a generic facility word after a road name makes the whole a place, not a road:
+# 中山路小学, 解放路派出所, 延安路菜场 (the road only names the place)
+FACILITY = re.compile(
+    r"(?:小学|中学|幼儿园|派出所|菜场|菜市场|农贸市场|邮局|邮政所|卫生院|卫生室|诊所|加油站"
+    r"|公交站|汽车站|客运站)$"
+)

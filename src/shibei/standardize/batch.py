@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from shibei.standardize.address import (
-    ADDRESS_LABELS,
     NUMBER_LABELS,
+    OUTPUT_LABELS,
     ParsedAddress,
     parse_address,
 )
@@ -38,8 +38,9 @@ def _table(columns: dict[str, list[Any]]) -> Any:
 
 
 def parse_addresses(column: Any) -> Any:
-    """One column per address label (numbers as int64), plus division_code, confidence."""
-    labels = [label for label in ADDRESS_LABELS]
+    """One column per address label but `redundant` (`OUTPUT_LABELS`: person and
+    otherinfo included; numbers as int64), plus division_code, confidence."""
+    labels = OUTPUT_LABELS
     out: dict[str, list[Any]] = {label: [] for label in labels}
     out["division_code"], out["confidence"] = [], []
     seen: dict[str, ParsedAddress] = {}  # feeds repeat addresses: parse each text once

@@ -9,6 +9,7 @@ import hashlib
 import io
 import json
 import os
+import random
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -90,6 +91,27 @@ def write_feed(feed: Feed, directory: Path) -> Path:
         pq.write_table(table, tmp)
     os.replace(tmp, path)
     return path
+
+
+PHONE_COLUMNS = ("联系电话", "手机号", "报警电话")
+REDELIVERY_CHANGED = 0.01
+"""Share of a re-delivery's rows whose phone number changed since the first delivery."""
+
+
+def redelivery(feed: Feed, rng: random.Random) -> Feed:
+    """The department's next full extract of the same feed: the same rows in another
+    order, `REDELIVERY_CHANGED` of them with a new phone number (the truth rows follow
+    their rows unchanged; re-deliveries exist to measure volume, `shibei bench volume`)."""
+    phones = [c for c in feed.spec.columns if c in PHONE_COLUMNS]
+    order = list(range(len(feed.rows)))
+    rng.shuffle(order)
+    rows = []
+    for i in order:
+        row = feed.rows[i]
+        if phones and rng.random() < REDELIVERY_CHANGED:
+            row = row | {phones[0]: "139" + "".join(rng.choices("0123456789", k=8))}
+        rows.append(row)
+    return Feed(feed.spec, rows, [feed.truth[i] for i in order])
 
 
 def _cell(value: Any) -> str:

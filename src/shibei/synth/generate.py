@@ -1,7 +1,8 @@
 """`shibei generate`: the whole reference district into a data directory.
 
 DIR/gazetteer/   standard addresses, divisions, geometry (what a district's 地址库 holds)
-DIR/feeds/       the departmental feeds + manifest.json
+DIR/feeds/       the departmental feeds + manifest.json (with `deliveries` > 1, also
+                 feeds/delivery-NN/: later full extracts of the same feeds)
 DIR/truth/       ground truth per feed row, and the real entities
 """
 
@@ -17,7 +18,7 @@ from shibei.gazetteer import build_gazetteer, write_gazetteer
 from shibei.gazetteer.facts import RESIDENTS
 from shibei.progress import NullProgress, Progress
 from shibei.synth.events import build_events
-from shibei.synth.feed_files import content_sha256, write_feed
+from shibei.synth.feed_files import content_sha256, redelivery, write_feed
 from shibei.synth.feeds import FEED_BUILDERS, World, build_feeds
 from shibei.synth.household_history import build_household_history, write_household_history
 from shibei.synth.manifest import spec_entry, write_manifest
@@ -79,11 +80,16 @@ def generate_district(
     seed: int,
     boundaries: Path | None = None,
     progress: Progress | None = None,
+    deliveries: int = 1,
 ) -> dict[str, Any]:
     """Write gazetteer, feeds, truth and the manifest under `data_dir`; return the manifest.
+    `deliveries` > 1 adds that many full extracts of every feed in all (`redelivery`), in
+    `feeds/delivery-02/`…: the same district with more source rows.
 
-    Deterministic: the same scale and seed give the same content.
+    Deterministic: the same scale, seed and deliveries give the same content.
     """
+    if deliveries < 1:
+        raise ValueError("deliveries 须 ≥ 1")
     progress = progress or NullProgress()
     noise = load_noise_config()
     world = build_world(scale, seed, boundaries, progress)
@@ -97,10 +103,15 @@ def generate_district(
     write_risk_truth(world.risk, truth_dir)
     feeds: dict[str, Any] = {}
     step = progress.step("部门数据与真值", total=len(FEED_BUILDERS))
+    redelivered = random.Random(seed + 11)
     for feed in build_feeds(world, noise, seed):
         write_feed(feed, feeds_dir)  # before hashing: GBK export may lose characters
         write_feed_truth(feed, truth_dir)
         feeds[feed.spec.name] = spec_entry(feed.spec, len(feed.rows), content_sha256(feed))
+        for number in range(2, deliveries + 1):
+            directory = feeds_dir / f"delivery-{number:02d}"
+            directory.mkdir(exist_ok=True)
+            write_feed(redelivery(feed, redelivered), directory)
         step.advance()
     progress.step("两年的户政业务工单")
     history = build_household_history(
@@ -117,7 +128,8 @@ def generate_district(
         "noise": noise.model_dump(),
         "history": {"first_day": "2024-01-01", "last_day": "2025-12-31"},
         "counts": _counts(world),
-        "feed_rows": sum(f["rows"] for f in feeds.values()),
+        "deliveries": deliveries,
+        "feed_rows": deliveries * sum(f["rows"] for f in feeds.values()),
         "household_orders": household_orders,
         "feeds": feeds,
         "streets": {s.name: s.code for s in world.gazetteer.streets},

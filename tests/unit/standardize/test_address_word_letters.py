@@ -11,6 +11,8 @@ from shibei.standardize.address_words import (
     COMMUNITY_LETTERS,
     DEVZONE,
     DEVZONE_LETTER,
+    HOUSE_WORD,
+    HOUSE_WORD_FIRST,
     ROAD,
     ROAD_AFTER,
     ROAD_AFTER_FIRST,
@@ -41,9 +43,9 @@ def test_a_sub_poi_ends_with_one_of_its_last_letters() -> None:
 def test_roads_communities_and_devzones_hold_their_letters() -> None:
     words = {
         ROAD: ["人民路", "东风3路", "18号大街", "南锣鼓巷", "史家胡同", "人民南路四段",
-               "王家一组", "滨海大道"],
-        COMMUNITY: ["顺兴路社区", "某某居委会", "某某村民委员会"],
-        VILLAGE: ["王家村"],
+               "王家一组", "滨海大道", "三队", "后郢村民组", "104国道", "文三路东段"],
+        COMMUNITY: ["顺兴路社区", "某某居委会", "某某村民委员会", "某某居民区", "某某村委"],
+        VILLAGE: ["王家村", "李家自然村"],
         DEVZONE: ["高新区", "经济技术开发区", "出口加工区"],
     }  # fmt: skip
     letters: dict[re.Pattern[str], frozenset[str]] = {
@@ -58,3 +60,9 @@ def test_roads_communities_and_devzones_hold_their_letters() -> None:
     # a name ending in any other letter never matches
     for pattern, needed in letters.items():
         assert {c for c in CHARACTERS if pattern.search("某某某" + c)} <= needed
+
+
+def test_a_house_word_starts_with_one_of_its_first_letters() -> None:
+    tails = ["单元", "梯", "户", "套", "间户", "边套", "楼", "层", "十梯"]
+    starts = {c for c in CHARACTERS for t in tails if HOUSE_WORD.match(c + t)}
+    assert starts <= HOUSE_WORD_FIRST
