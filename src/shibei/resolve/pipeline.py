@@ -72,7 +72,7 @@ def resolve(
     spill = lake_dir / ".staging" / "resolve-work"
     shutil.rmtree(spill, ignore_errors=True)
     spill.mkdir(parents=True)
-    con = duckdb.connect(config={"memory_limit": _memory_limit(), "temp_directory": str(spill)})
+    con = duckdb.connect(config={"memory_limit": memory_limit(), "temp_directory": str(spill)})
     try:
         progress.step("读取人员提及")
         load_person_mentions(con, lake_dir)
@@ -150,10 +150,12 @@ def resolve(
 MEMORY_SHARE = 0.4
 """Share of the machine's memory resolve's in-memory DuckDB may hold; beyond it, tables
 and sorts spill to `lake/.staging/resolve-work` (removed afterwards). Splink, Arrow
-results and Python need the rest of the memory."""
+results and Python need the rest of the memory. The foundation stage holds the same
+(`store.duckdb_foundation`, spilling to `lake/.staging/foundation-work`)."""
 
 
-def _memory_limit() -> str:
+def memory_limit() -> str:
+    """DuckDB's `memory_limit` for a build stage: `MEMORY_SHARE` of the machine."""
     total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     return f"{max(512, int(total * MEMORY_SHARE) >> 20)}MB"
 

@@ -46,6 +46,7 @@ from shibei.foundation.reader import (
 )
 from shibei.gazetteer import Gazetteer
 from shibei.progress import NullProgress, Progress
+from shibei.resolve.pipeline import memory_limit
 from shibei.standardize.name import normalize_person_name, person_name_key
 from shibei.standardize.phone import normalize_phone
 
@@ -89,7 +90,12 @@ def build_foundation(
     pq.write_table(pa.Table.from_pylist(division_records(gazetteer)), divisions)
     step.advance(2)
     counts: dict[str, int] = {}
-    with duckdb.connect() as con:
+    spill = lake / ".staging" / "foundation-work"  # beyond the memory limit, DuckDB spills here
+    shutil.rmtree(spill, ignore_errors=True)
+    spill.mkdir(parents=True)
+    config: dict[str, Any] = {"memory_limit": memory_limit(), "temp_directory": str(spill)}
+    with contextlib.ExitStack() as cleanup, duckdb.connect(config=config) as con:
+        cleanup.callback(shutil.rmtree, spill, ignore_errors=True)
         for sql in input_views_sql(lake, addresses, divisions):
             con.execute(sql)
         for sql in build_statements_sql():
