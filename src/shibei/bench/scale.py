@@ -59,7 +59,7 @@ def _point(data_dir: str, scale: float, seed: int, engine: str, generate: bool) 
     return out
 
 
-def _in_child(*args: Any) -> dict[str, Any]:
+def in_child(*args: Any) -> dict[str, Any]:
     """`_point` in a fresh process (not daemonic: its ingest starts worker processes)."""
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(1, mp_context=context) as pool:
@@ -82,6 +82,35 @@ def growth_exponent(rows: list[float], seconds: list[float]) -> float | None:
     return round(sum((x - mx) * (y - my) for x, y in pts) / var, 3)
 
 
+def point_figures(tag: str, p: dict[str, Any]) -> dict[str, Any]:
+    """One build's figures (`_point`'s output with `feed_rows`), each key prefixed `tag_`."""
+    rows = p["feed_rows"]
+    out = {
+        "feed_rows": rows,
+        "seconds": p["seconds"],
+        "rows_per_second": round(rows / p["seconds"]),
+    }
+    for key in ("peak_rss_mb", "worker_peak_rss_mb", "person_mentions", "persons",
+                "foundation_rows"):  # fmt: skip
+        out[key] = p[key]
+    for stage in STAGES:
+        sec = p.get(f"{stage}_seconds") or 0.0
+        out[f"{stage}_seconds"] = sec
+        out[f"{stage}_rows_per_second"] = round(rows / sec) if sec else None
+    return {f"{tag}_{key}": value for key, value in out.items()}
+
+
+def growth_figures(points: list[dict[str, Any]]) -> dict[str, Any]:
+    """`growth_exponent_total` and `growth_exponent_<stage>` over the builds `points`."""
+    rows = [float(p["feed_rows"]) for p in points]
+    out = {"growth_exponent_total": growth_exponent(rows, [p["seconds"] for p in points])}
+    for stage in STAGES:
+        out[f"growth_exponent_{stage}"] = growth_exponent(
+            rows, [p.get(f"{stage}_seconds") or 0.0 for p in points]
+        )
+    return out
+
+
 def run(scale: float, progress: Progress) -> dict[str, Any]:
     from shibei.config import Settings
 
@@ -93,7 +122,7 @@ def run(scale: float, progress: Progress) -> dict[str, Any]:
             s = round(scale * fraction, 6)
             step = progress.step(f"规模曲线：{fraction:.0%}（scale {s}）生成并建立数据底座")
             data = Path(tmp) / f"p{s}"
-            point = _in_child(str(data), s, seed, "duckdb", True)
+            point = in_child(str(data), s, seed, "duckdb", True)
             point["scale"] = s
             points.append(point)
             progress.log(f"scale {s}: {point}")
@@ -102,7 +131,7 @@ def run(scale: float, progress: Progress) -> dict[str, Any]:
                 spark_data = Path(tmp) / f"spark{s}"
                 shutil.copytree(data / "feeds", spark_data / "feeds")
                 shutil.copytree(data / "gazetteer", spark_data / "gazetteer")
-                spark = _in_child(str(spark_data), s, seed, "spark", False)
+                spark = in_child(str(spark_data), s, seed, "spark", False)
                 for key in (
                     "seconds",
                     "spark_start_seconds",
@@ -117,22 +146,7 @@ def run(scale: float, progress: Progress) -> dict[str, Any]:
             step.advance()
             shutil.rmtree(data, ignore_errors=True)
     for p in points:
-        tag = f"s{p['scale']}"
-        figures[f"{tag}_feed_rows"] = p["feed_rows"]
-        figures[f"{tag}_seconds"] = p["seconds"]
-        figures[f"{tag}_peak_rss_mb"] = p["peak_rss_mb"]
-        figures[f"{tag}_worker_peak_rss_mb"] = p["worker_peak_rss_mb"]
-        figures[f"{tag}_rows_per_second"] = round(p["feed_rows"] / p["seconds"])
-        for stage in STAGES:
-            sec = p.get(f"{stage}_seconds") or 0.0
-            figures[f"{tag}_{stage}_seconds"] = sec
-            figures[f"{tag}_{stage}_rows_per_second"] = round(p["feed_rows"] / sec) if sec else None
-        figures[f"{tag}_person_mentions"] = p["person_mentions"]
-    rows = [float(p["feed_rows"]) for p in points]
-    figures["growth_exponent_total"] = growth_exponent(rows, [p["seconds"] for p in points])
-    for stage in STAGES:
-        figures[f"growth_exponent_{stage}"] = growth_exponent(
-            rows, [p.get(f"{stage}_seconds") or 0.0 for p in points]
-        )
+        figures |= point_figures(f"s{p['scale']}", p)
+    figures |= growth_figures(points)
     figures["peak_rss_mb_max"] = max(p["peak_rss_mb"] for p in points)
     return figures

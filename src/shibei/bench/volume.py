@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from shibei.bench.scale import STAGES, _in_child, growth_exponent
+from shibei.bench.scale import growth_figures, in_child, point_figures
 from shibei.progress import Progress
 
 DELIVERIES = 13
@@ -64,31 +64,14 @@ def run(scale: float, progress: Progress) -> dict[str, Any]:
             ("many", many, manifest["feed_rows"]),
         ):
             progress.step(f"建立数据底座：{rows:,} 行（{tag}）")
-            point = _in_child(str(directory), scale, seed, "duckdb", False)
+            point = in_child(str(directory), scale, seed, "duckdb", False)
             point["feed_rows"] = rows
             points[tag] = point
             progress.log(f"{tag}: {json.dumps(point, ensure_ascii=False)}")
             shutil.rmtree(directory, ignore_errors=True)
     for tag, p in points.items():
-        figures[f"{tag}_feed_rows"] = p["feed_rows"]
-        figures[f"{tag}_seconds"] = p["seconds"]
-        figures[f"{tag}_rows_per_second"] = round(p["feed_rows"] / p["seconds"])
-        figures[f"{tag}_peak_rss_mb"] = p["peak_rss_mb"]
-        figures[f"{tag}_worker_peak_rss_mb"] = p["worker_peak_rss_mb"]
-        figures[f"{tag}_person_mentions"] = p["person_mentions"]
-        figures[f"{tag}_persons"] = p["persons"]
-        figures[f"{tag}_foundation_rows"] = p["foundation_rows"]
-        for stage in STAGES:
-            sec = p.get(f"{stage}_seconds") or 0.0
-            figures[f"{tag}_{stage}_seconds"] = sec
-            figures[f"{tag}_{stage}_rows_per_second"] = round(p["feed_rows"] / sec) if sec else None
+        figures |= point_figures(tag, p)
     one_p, many_p = points["one"], points["many"]
-    rows = [float(one_p["feed_rows"]), float(many_p["feed_rows"])]
-    figures["rows_vs_one_delivery"] = round(rows[1] / rows[0], 2)
+    figures["rows_vs_one_delivery"] = round(many_p["feed_rows"] / one_p["feed_rows"], 2)
     figures["seconds_vs_one_delivery"] = round(many_p["seconds"] / one_p["seconds"], 2)
-    figures["growth_exponent_total"] = growth_exponent(rows, [one_p["seconds"], many_p["seconds"]])
-    for stage in STAGES:
-        figures[f"growth_exponent_{stage}"] = growth_exponent(
-            rows, [one_p.get(f"{stage}_seconds") or 0.0, many_p.get(f"{stage}_seconds") or 0.0]
-        )
-    return figures
+    return figures | growth_figures([one_p, many_p])
