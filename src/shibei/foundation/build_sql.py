@@ -313,19 +313,30 @@ def _grid_sql(columns: set[str]) -> str:
     return f"CASE WHEN length({code}) >= 15 THEN left({code}, 15) END"
 
 
-def feed_library_sql(name: str, views: list[str], columns: set[str]) -> str:
-    """A thematic library over clean rows (`views`: the `clean_<source>` views; `columns`:
-    their columns): every clean row, without `row_hash`, plus `person_id` / `person_ids`
-    (the persons its mentions resolved to, in mention order), `org_id` / `org_ids`, and
-    `grid_code`."""
-    rows = " UNION ALL BY NAME ".join(f"SELECT * EXCLUDE (row_hash) FROM {v}" for v in views)
+def feed_library_sql(name: str, sources: list[str], columns: set[str]) -> str:
+    """A thematic library over the clean rows of `sources` (the `clean_<source>` views;
+    `columns`: their columns): every clean row, without `row_hash`, plus `person_id` /
+    `person_ids` (the persons its mentions resolved to, in mention order), `org_id` /
+    `org_ids`, and `grid_code`.
+
+    Only the library's own sources' mentions are grouped, and each row's few mentions
+    are listed unordered and then sorted: an ordered list aggregate over every mention
+    of the lake cannot spill and ran out of memory with the feeds delivered 13 times."""
+    rows = " UNION ALL BY NAME ".join(
+        f"SELECT * EXCLUDE (row_hash) FROM clean_{source}" for source in sources
+    )
+    within = ", ".join(f"'{source}'" for source in sources)
+    ids = {
+        kind: 'SELECT source, batch, "row", list_transform(list_sort('
+        f"list({{'m': mention_id, 'id': {kind}_id}})), lambda x: x.id) AS ids FROM {table} "
+        f'WHERE source IN ({within}) GROUP BY source, batch, "row"'
+        for kind, table in (("person", "pm"), ("org", "om"))
+    }
     return f"""
 CREATE OR REPLACE TABLE {name} AS
 WITH c AS ({rows}),
-p AS (SELECT source, batch, "row", list(person_id ORDER BY mention_id) AS ids
-      FROM pm GROUP BY source, batch, "row"),
-o AS (SELECT source, batch, "row", list(org_id ORDER BY mention_id) AS ids
-      FROM om GROUP BY source, batch, "row")
+p AS ({ids["person"]}),
+o AS ({ids["org"]})
 SELECT c.*, p.ids[1] AS person_id, coalesce(p.ids, []::VARCHAR[]) AS person_ids,
        o.ids[1] AS org_id, coalesce(o.ids, []::VARCHAR[]) AS org_ids,
        {_grid_sql(columns)} AS grid_code

@@ -141,18 +141,18 @@ def _build_libraries(con: duckdb.DuckDBPyConnection, lake: Path, directory: Path
         con.execute(clean_view_sql(lake, source))
     counts: dict[str, int] = {}
     for library in THEMATIC_LIBRARIES:
-        views = [f"clean_{s}" for s in library.sources if s in present]
+        sources = [s for s in library.sources if s in present]
         if library.name == "staff":
-            if not views:
+            if not sources:
                 continue
             sql = staff_sql("grid_workers" in present, "community_police" in present)
         elif library.sources:
-            if not views:
+            if not sources:
                 continue
             columns: set[str] = set()
-            for view in views:
-                columns |= {r[0] for r in con.execute(f"DESCRIBE {view}").fetchall()}
-            sql = feed_library_sql(library.name, views, columns)
+            for source in sources:
+                columns |= {r[0] for r in con.execute(f"DESCRIBE clean_{source}").fetchall()}
+            sql = feed_library_sql(library.name, sources, columns)
         else:
             sql = derived_library_sql(library.name)
         con.execute(sql)

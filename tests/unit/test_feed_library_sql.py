@@ -1,0 +1,48 @@
+"""A feed's thematic library (`build_sql.feed_library_sql`): each clean row with the
+persons and organizations its mentions resolved to, in mention order, from its own
+sources' mentions only."""
+
+from __future__ import annotations
+
+import duckdb
+
+from shibei.foundation.build_sql import feed_library_sql
+
+
+def _connection() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE clean_rentals AS SELECT * FROM (VALUES "
+        "('rentals', 'b1', 1, 'x1', '370203005001001000101'), "
+        "('rentals', 'b1', 2, 'x2', NULL), "
+        "('rentals', 'b2', 1, 'x3', NULL)) t(source, batch, \"row\", row_hash, house_code)"
+    )
+    # row 1 names a landlord (mention 0, person P9) and a tenant (mention 1, person P1):
+    # person ids sort the other way round from the mentions
+    con.execute(
+        "CREATE TABLE pm AS SELECT * FROM (VALUES "
+        "('rentals:b1:1:tenant:1', 'rentals', 'b1', 1, 'P1'), "
+        "('rentals:b1:1:landlord:0', 'rentals', 'b1', 1, 'P9'), "
+        "('rentals:b2:1:tenant:0', 'rentals', 'b2', 1, 'P5'), "
+        "('hukou:b1:2:hukou:0', 'hukou', 'b1', 2, 'P7')) "  # same batch and row, other feed
+        't(mention_id, source, batch, "row", person_id)'
+    )
+    con.execute(
+        "CREATE TABLE om AS SELECT * FROM (VALUES "
+        "('rentals:b1:2:agency:0', 'rentals', 'b1', 2, 'O3')) "
+        't(mention_id, source, batch, "row", org_id)'
+    )
+    return con
+
+
+def test_rows_carry_their_persons_in_mention_order_and_nothing_of_other_feeds() -> None:
+    con = _connection()
+    con.execute(feed_library_sql("rental_library", ["rentals"], {"house_code"}))
+    rows = con.execute(
+        'SELECT batch, "row", person_id, person_ids, org_id, org_ids, grid_code FROM rental_library'
+    ).fetchall()
+    assert rows == [
+        ("b1", 1, "P9", ["P9", "P1"], None, [], "370203005001001"),
+        ("b1", 2, None, [], "O3", ["O3"], None),
+        ("b2", 1, "P5", ["P5"], None, [], None),
+    ]
