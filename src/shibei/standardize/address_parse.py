@@ -969,30 +969,61 @@ _ONE_LETTER_ROAD = re.compile(
 _TOWN_SUFFIX = re.compile(r"街道办事处|街道办|街道|镇|乡|苏木")
 
 
+def _named_child(
+    state: _State,
+    p: int,
+    end: int,
+    names: dict[str, list[NameEntry]],
+    in_chain: bool,
+    *,
+    unique: bool = False,
+) -> int:
+    """A division of `names` (full or short) at `p`, added as an element (and to the
+    chain when `in_chain`); returns where it ends, or 0. `unique`: only a name that one
+    division carries."""
+    s, table = state.text, state.table
+    if not names:
+        return 0
+    for length in table.name_lengths.get(s[p : p + 2], ()):
+        if length > end - p:
+            continue
+        entries = names.get(s[p : p + length])
+        if not entries or (unique and len(entries) > 1):
+            continue
+        e = min(entries, key=_entry_rank)
+        after = p + length
+        if e.kind == "short" and after < end:
+            if _road_after(s, after) or _ONE_LETTER_ROAD.match(s, after, end):
+                continue  # 留下 + 横街: a road named after the place
+            if e.division.level == "town" and (suffix := _TOWN_SUFFIX.match(s, after, end)):
+                after = suffix.end()  # 某某镇 for a town now named 某某街道: one town
+            elif _PLACE_AFTER_SHORT.match(s, after, end) or DEVZONE.match(s, after, end):
+                continue  # 蒋村 + 花园, 朝晖 + 六区, 钱江 + 经济开发区: named after the town
+        label = _division_label(e.division)
+        state.add(label, p, after)
+        if in_chain:
+            state.chain.append(e.division)
+            state.canonical[label] = e.division.name
+        return after
+    return 0
+
+
 def _match_town(state: _State, p: int, end: int) -> int:
     s, table = state.text, state.table
     deepest = state.deepest
     if deepest is not None and deepest.level == "district":
-        kids = table.child_names.get(deepest.code, {})
-        for length in table.name_lengths.get(s[p : p + 2], ()):
-            if length > end - p:
-                continue
-            entries = kids.get(s[p : p + length])
-            if entries:
-                e = min(entries, key=_entry_rank)
-                after = p + length
-                if e.kind == "short" and after < end:
-                    if _road_after(s, after) or _ONE_LETTER_ROAD.match(s, after, end):
-                        continue  # 留下 + 横街: a road named after the place
-                    if e.division.level == "town" and (suffix := _TOWN_SUFFIX.match(s, after, end)):
-                        after = suffix.end()  # 某某镇 for a town now named 某某街道: one town
-                    elif _PLACE_AFTER_SHORT.match(s, after, end):
-                        continue  # 蒋村 + 花园, 朝晖 + 六区: a place named after the town
-                label = _division_label(e.division)
-                state.add(label, p, after)
-                state.chain.append(e.division)
-                state.canonical[label] = e.division.name
-                return after
+        after = _named_child(state, p, end, table.child_names.get(deepest.code, {}), True)
+        if after:
+            return after
+    if deepest is not None and deepest.level in ("city", "district"):
+        # a town of the city written without its district (杭州市 + 瓜沥 + 航坞路), or under
+        # a neighbouring one (districts redrawn): named when only one town of the city has
+        # the name; it joins the chain only when no district was written
+        city = deepest.code if deepest.level == "city" else table.real_parent(deepest)
+        in_city = table.city_towns.get(city, {})
+        after = _named_child(state, p, end, in_city, deepest.level == "city", unique=True)
+        if after:
+            return after
     for length in table.town_lengths.get(s[p : p + 2], ()):
         if length > end - p or length < 3:
             continue

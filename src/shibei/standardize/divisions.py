@@ -163,7 +163,7 @@ class DivisionTable:
                 if short is not None:
                     self._add(self.names, short, NameEntry(d, "short"))
             if d.parent is not None:
-                kids = self.child_names.setdefault(self._real_parent(d), {})
+                kids = self.child_names.setdefault(self.real_parent(d), {})
                 self._add(kids, d.name, NameEntry(d, "full"))
                 short = short_name(d.name, d.level)
                 if short is not None:
@@ -171,7 +171,7 @@ class DivisionTable:
         for name, code in former:
             d = self.by_code[code]
             self._add(self.names, name, NameEntry(d, "former"))
-            kids = self.child_names.setdefault(self._real_parent(d), {})
+            kids = self.child_names.setdefault(self.real_parent(d), {})
             self._add(kids, name, NameEntry(d, "former"))
         # 萧山市 / 萧山县 → 萧山区: county or city turned district, same stem.
         for d in divisions:
@@ -179,8 +179,21 @@ class DivisionTable:
                 for old in (d.name[:-1] + "市", d.name[:-1] + "县"):
                     if old not in self.names:
                         self._add(self.names, old, NameEntry(d, "former"))
-                        kids = self.child_names.setdefault(self._real_parent(d), {})
+                        kids = self.child_names.setdefault(self.real_parent(d), {})
                         self._add(kids, old, NameEntry(d, "former"))
+        self.city_towns: dict[str, dict[str, list[NameEntry]]] = {}
+        """Per city (the parent a writer names above a district): the full and short
+        names of the towns of all its districts."""
+        for d in divisions:
+            if d.level == "town" and d.parent is not None and d.parent in self.by_code:
+                district = self.by_code[d.parent]
+                if district.parent is None:
+                    continue
+                towns = self.city_towns.setdefault(self.real_parent(district), {})
+                self._add(towns, d.name, NameEntry(d, "full"))
+                short = short_name(d.name, d.level)
+                if short is not None:
+                    self._add(towns, short, NameEntry(d, "short"))
         self.upper_names: frozenset[str] = frozenset(
             name
             for name, entries in self.names.items()
@@ -209,7 +222,7 @@ class DivisionTable:
         }
         self.town_prefix: dict[str, int] = {k: v[0] for k, v in self.town_lengths.items()}
 
-    def _real_parent(self, d: Division) -> str:
+    def real_parent(self, d: Division) -> str:
         """The parent a writer would name: a district under 市辖区 hangs on its province."""
         assert d.parent is not None
         parent = self.by_code[d.parent]

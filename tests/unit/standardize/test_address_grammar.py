@@ -197,6 +197,32 @@ def test_reads_units_doors_and_floors(text: str, expected: list[tuple[str, str]]
     assert spans(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected", "code"),
+    [
+        # no district written: the one town of the city with that short name, in the chain
+        ("杭州市瓜沥航坞路18号",
+         [("city", "杭州市"), ("town", "瓜沥"), ("road", "航坞路"), ("roadno", "18号")],
+         "330109113"),
+        # a town of a neighbouring district is named, but the code stays the written one's
+        ("青岛市崂山区李村京口路8号",
+         [("city", "青岛市"), ("district", "崂山区"), ("town", "李村"), ("road", "京口路"),
+          ("roadno", "8号")],
+         "370212"),
+        # a zone named after a place is no town; a road named like a street (辽宁路街道)
+        # stays a road
+        ("杭州市钱江经济开发区", [("city", "杭州市"), ("devzone", "钱江经济开发区")], "3301"),
+        ("青岛市辽宁路123号",
+         [("city", "青岛市"), ("road", "辽宁路"), ("roadno", "123号")], "3702"),
+    ],
+)  # fmt: skip
+def test_reads_a_town_of_the_city_without_its_district(
+    text: str, expected: list[tuple[str, str]], code: str
+) -> None:
+    assert spans(text) == expected
+    assert parse_address(text).division_code == code
+
+
 def test_house_words_have_values() -> None:
     p = parse_address("华星小区3栋二梯501")
     assert p.elements_dict() == {"poi": "华星小区", "houseno": 3, "cellno": 2, "roomno": 501}
