@@ -326,6 +326,10 @@ def _parse_divisions(state: _State) -> int:
         else:
             found = _match_division(state, pos)
             if found is None:
+                if (end := _foreign_district_end(state, pos)) > pos:
+                    state.add("district", pos, end)  # 宁波市 + 萧山区: not in the chain
+                    pos = end
+                    continue
                 first = state.chain[0] if state.chain else None
                 if first is not None:  # (a cheap test first: is the chain written again?)
                     if s.find(first.name, pos + 1, pos + _LEAD_MAX + _NAME_ROOM) < 0:
@@ -348,6 +352,25 @@ def _parse_divisions(state: _State) -> int:
             if pos < 0:
                 break
     return max(pos, 0) if pos >= 0 else 0
+
+
+def _foreign_district_end(state: _State, pos: int) -> int:
+    """A district written in full under a province or city it is not part of (宁波市 +
+    萧山区): the text's district all the same, labelled but kept out of the chain (which
+    of the two names is wrong is not known). Returns its end, or `pos`."""
+    deepest = state.deepest
+    if deepest is None or deepest.level not in ("prov", "city") or "district" in state.seen:
+        return pos
+    s, table = state.text, state.table
+    for length in table.name_lengths.get(s[pos : pos + 2], ()):
+        entries = table.names.get(s[pos : pos + length]) if length >= 3 else None
+        if (
+            entries
+            and any(e.kind == "full" and e.division.level == "district" for e in entries)
+            and not _road_after(s, pos + length)
+        ):
+            return pos + length
+    return pos
 
 
 _COUNTRIES = ("中华人民共和国", "中国")

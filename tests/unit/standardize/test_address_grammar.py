@@ -215,6 +215,11 @@ def test_reads_units_doors_and_floors(text: str, expected: list[tuple[str, str]]
         ("杭州市钱江经济开发区", [("city", "杭州市"), ("devzone", "钱江经济开发区")], "3301"),
         ("青岛市辽宁路123号",
          [("city", "青岛市"), ("road", "辽宁路"), ("roadno", "123号")], "3702"),
+        # a district of another city is the text's district, kept out of the chain
+        ("宁波市萧山区瓜沥镇航坞路18号",
+         [("city", "宁波市"), ("district", "萧山区"), ("town", "瓜沥镇"), ("road", "航坞路"),
+          ("roadno", "18号")],
+         "3302"),
     ],
 )  # fmt: skip
 def test_reads_a_town_of_the_city_without_its_district(
