@@ -357,7 +357,8 @@ def _parse_divisions(state: _State) -> int:
 def _foreign_district_end(state: _State, pos: int) -> int:
     """A district written in full under a province or city it is not part of (宁波市 +
     萧山区): the text's district all the same, labelled but kept out of the chain (which
-    of the two names is wrong is not known). Returns its end, or `pos`."""
+    of the two names is wrong is not known); so is a district the table does not know,
+    right after its city (`_UNKNOWN_DISTRICT`). Returns its end, or `pos`."""
     deepest = state.deepest
     if deepest is None or deepest.level not in ("prov", "city") or "district" in state.seen:
         return pos
@@ -370,7 +371,15 @@ def _foreign_district_end(state: _State, pos: int) -> int:
             and not _road_after(s, pos + length)
         ):
             return pos + length
+    m = _UNKNOWN_DISTRICT.match(s, pos)
+    if m is not None and deepest.level == "city" and not _road_after(s, m.end()):
+        return m.end()
     return pos
+
+
+# a district the table does not know (created since), right after its city: two letters and
+# 区 or 县, not a place's area (小区, 园区, 社区, 校区, 景区, 城区 …)
+_UNKNOWN_DISTRICT = re.compile(r"[\u4e00-\u9fff][^\s0-9小园社校景城厂街片矿营库工新开业][区县]")
 
 
 _COUNTRIES = ("中华人民共和国", "中国")

@@ -215,6 +215,14 @@ def test_reads_units_doors_and_floors(text: str, expected: list[tuple[str, str]]
         ("杭州市钱江经济开发区", [("city", "杭州市"), ("devzone", "钱江经济开发区")], "3301"),
         ("青岛市辽宁路123号",
          [("city", "青岛市"), ("road", "辽宁路"), ("roadno", "123号")], "3702"),
+        # a district the table does not know (an invented one): 区 or 县 right after the
+        # city, but not a place's area (城区, 小区, 工业区)
+        ("青岛市海湾区滨海大道1号",
+         [("city", "青岛市"), ("district", "海湾区"), ("road", "滨海大道"), ("roadno", "1号")],
+         "3702"),
+        ("青岛市城区中山路1号", [("city", "青岛市"), ("road", "城区中山路"), ("roadno", "1号")],
+         "3702"),
+        ("青岛市小区1号", [("city", "青岛市"), ("poi", "小区"), ("houseno", "1号")], "3702"),
         # a district of another city is the text's district, kept out of the chain
         ("宁波市萧山区瓜沥镇航坞路18号",
          [("city", "宁波市"), ("district", "萧山区"), ("town", "瓜沥镇"), ("road", "航坞路"),
