@@ -154,6 +154,9 @@ class DivisionTable:
         """Full town names across the country (many repeat: 城关镇)."""
         self.child_names: dict[str, dict[str, list[NameEntry]]] = {}
         """Per parent code: its children's full and short names."""
+        self.city_towns: dict[str, dict[str, list[NameEntry]]] = {}
+        """Per city (the parent a writer names above a district): the full and short
+        names of the towns of all its districts."""
         for d in divisions:
             if d.parent is not None:
                 self.children.setdefault(d.parent, []).append(d)
@@ -165,11 +168,15 @@ class DivisionTable:
                 if short is not None:
                     self._add(self.names, short, NameEntry(d, "short"))
             if d.parent is not None:
-                kids = self.child_names.setdefault(self.real_parent(d), {})
-                self._add(kids, d.name, NameEntry(d, "full"))
+                indexes = [self.child_names.setdefault(self.real_parent(d), {})]
+                if d.level == "town":
+                    city = self.real_parent(self.by_code[d.parent])
+                    indexes.append(self.city_towns.setdefault(city, {}))
                 short = short_name(d.name, d.level)
-                if short is not None:
-                    self._add(kids, short, NameEntry(d, "short"))
+                for index in indexes:
+                    self._add(index, d.name, NameEntry(d, "full"))
+                    if short is not None:
+                        self._add(index, short, NameEntry(d, "short"))
         for name, code in former:
             d = self.by_code[code]
             self._add(self.names, name, NameEntry(d, "former"))
@@ -183,19 +190,6 @@ class DivisionTable:
                         self._add(self.names, old, NameEntry(d, "former"))
                         kids = self.child_names.setdefault(self.real_parent(d), {})
                         self._add(kids, old, NameEntry(d, "former"))
-        self.city_towns: dict[str, dict[str, list[NameEntry]]] = {}
-        """Per city (the parent a writer names above a district): the full and short
-        names of the towns of all its districts."""
-        for d in divisions:
-            if d.level == "town" and d.parent is not None and d.parent in self.by_code:
-                district = self.by_code[d.parent]
-                if district.parent is None:
-                    continue
-                towns = self.city_towns.setdefault(self.real_parent(district), {})
-                self._add(towns, d.name, NameEntry(d, "full"))
-                short = short_name(d.name, d.level)
-                if short is not None:
-                    self._add(towns, short, NameEntry(d, "short"))
         self.upper_names: frozenset[str] = frozenset(
             name
             for name, entries in self.names.items()
