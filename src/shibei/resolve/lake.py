@@ -52,6 +52,19 @@ SCHEMAS: dict[str, list[tuple[str, str]]] = {
 }  # fmt: skip
 
 
+_SQL_TYPES = {
+    "string": "VARCHAR",
+    "float64": "DOUBLE",
+    "int64": "BIGINT",
+    "bool": "BOOLEAN",
+    "date": "DATE",
+    "timestamp": "TIMESTAMPTZ",
+    "list<string>": "VARCHAR[]",
+}
+"""The DuckDB type of each schema type; DuckDB writes them as the Parquet types pyarrow
+writes for `_type`."""
+
+
 def _type(name: str) -> Any:
     import pyarrow as pa
 
@@ -67,37 +80,49 @@ def _type(name: str) -> Any:
     return types[name]
 
 
-def write_tables(
-    resolve_dir: Path,
-    tables: dict[str, Any],
-    extra_schemas: dict[str, list[tuple[str, str]]],
-) -> None:
-    """Write every table (rows as dicts, or an Arrow table with at least the schema's
-    columns) as `<name>.parquet` into `resolve_dir`, replacing it whole."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+class ResolveOutput:
+    """The tables of one run, written into `lake/.staging/resolve` as they are made and
+    moved into `resolve_dir` whole by `commit()`. Tables of a DuckDB connection are
+    copied by DuckDB straight to Parquet (`copy`): one row per mention does not fit in
+    memory twice at the whole district."""
 
-    staging = resolve_dir.parent / ".staging" / "resolve"
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
-    schemas = SCHEMAS | extra_schemas
-    for name, rows in tables.items():
-        schema = pa.schema([(c, _type(t)) for c, t in schemas[name]])
-        if isinstance(rows, pa.Table):
-            table = rows.select(schema.names).cast(schema)
-        else:
-            table = pa.table(
-                {c: pa.array([r.get(c) for r in rows], schema.field(c).type)
-                 for c in schema.names},
-                schema=schema,
-            )  # fmt: skip
-        pq.write_table(table, staging / f"{name}.parquet")
-    old = resolve_dir.parent / ".staging" / "resolve.old"
-    if old.exists():
-        shutil.rmtree(old)
-    if resolve_dir.exists():
-        resolve_dir.rename(old)
-    staging.rename(resolve_dir)
-    if old.exists():
-        shutil.rmtree(old)
+    def __init__(self, resolve_dir: Path, extra_schemas: dict[str, list[tuple[str, str]]]):
+        self.resolve_dir = resolve_dir
+        self.staging = resolve_dir.parent / ".staging" / "resolve"
+        self.schemas = SCHEMAS | extra_schemas
+        if self.staging.exists():
+            shutil.rmtree(self.staging)
+        self.staging.mkdir(parents=True)
+
+    def copy(self, con: Any, name: str, sql: str) -> int:
+        """Write the rows of `sql` (at least the schema's columns, in its order) as table
+        `name`; returns the number of rows."""
+        columns = ", ".join(f"CAST({c} AS {_SQL_TYPES[t]}) AS {c}" for c, t in self.schemas[name])
+        path = str(self.staging / f"{name}.parquet").replace("'", "''")
+        (rows,) = con.execute(
+            f"COPY (SELECT {columns} FROM ({sql})) TO '{path}' (FORMAT parquet)"
+        ).fetchone()
+        return int(rows)
+
+    def write(self, name: str, rows: list[dict[str, Any]]) -> None:
+        """Write rows (dicts with at least the schema's columns) as table `name`."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        schema = pa.schema([(c, _type(t)) for c, t in self.schemas[name]])
+        table = pa.table(
+            {c: pa.array([r.get(c) for r in rows], schema.field(c).type) for c in schema.names},
+            schema=schema,
+        )
+        pq.write_table(table, self.staging / f"{name}.parquet")
+
+    def commit(self) -> None:
+        """Replace `resolve_dir` with the written tables."""
+        old = self.resolve_dir.parent / ".staging" / "resolve.old"
+        if old.exists():
+            shutil.rmtree(old)
+        if self.resolve_dir.exists():
+            self.resolve_dir.rename(old)
+        self.staging.rename(self.resolve_dir)
+        if old.exists():
+            shutil.rmtree(old)

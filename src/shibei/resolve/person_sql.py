@@ -443,8 +443,6 @@ FROM pr JOIN reps r USING (rec) WHERE pr.label IS NULL AND pr.mention_id <> r.re
 """Explanations of the deterministic ties: a valid number shared with the number's first
 mention, an identical identity tuple shared with the record's first mention."""
 
-REPRESENTATIVES_SQL = "SELECT rec, min(mention_id) AS rep FROM pr GROUP BY rec"
-
 
 def golden_sql() -> str:
     """Survivorship (`docs/resolve.md`) → one `persons` row per person of `fin`.

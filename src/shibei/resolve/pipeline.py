@@ -14,14 +14,11 @@ from typing import Any
 
 from shibei.progress import Progress
 from shibei.resolve import org_sql, person_sql
-from shibei.resolve.lake import write_tables
+from shibei.resolve.lake import ResolveOutput
 from shibei.resolve.model import Evidence, ScoredPair
 from shibei.resolve.persons import MATCH_THRESHOLD, PersonLinkage, link_persons
 from shibei.resolve.ports import Linker
-from shibei.resolve.stable_ids import (
-    assign_ids_sql,
-    temp_table,
-)
+from shibei.resolve.stable_ids import assign_ids_sql, temp_table
 
 
 @dataclass(slots=True)
@@ -59,7 +56,6 @@ def resolve(
     Splink + DuckDB engine with the shipped model.
     """
     import duckdb
-    import pyarrow as pa
 
     if linker is None:
         from shibei.resolve.splink_linker import SplinkLinker
@@ -72,6 +68,7 @@ def resolve(
     spill = lake_dir / ".staging" / "resolve-work"
     shutil.rmtree(spill, ignore_errors=True)
     spill.mkdir(parents=True)
+    out = ResolveOutput(lake_dir / "resolve", _GOLDEN_SCHEMAS)
     con = duckdb.connect(config={"memory_limit": memory_limit(), "temp_directory": str(spill)})
     try:
         progress.step("读取人员提及")
@@ -87,18 +84,26 @@ def resolve(
         _previous(con, previous, "person_links", "person_id")
         for sql in _PERSON_CLUSTERS_SQL:
             con.execute(sql)
-        person_ledger, person_events = assign_ids_sql(con, "person", "P", at=at)
+        events = assign_ids_sql(con, "person", "P", at=at)
+        con.execute("CREATE OR REPLACE TEMP TABLE person_ledger AS SELECT * FROM ent_ledger")
         con.execute(
             "CREATE OR REPLACE TABLE fin AS SELECT c.rec, c.root, c.snapshot, "
             "i.entity_id AS person_id FROM components c JOIN ent_ids i ON i.cluster = c.root"
         )
-        tables: dict[str, Any] = {"person_links": _person_links(con, linkage)}
+        _person_links(con, linkage, out)
+        report.person_methods = dict(
+            con.execute(
+                "SELECT method, count(*) FROM person_links_out GROUP BY 1 ORDER BY 1"
+            ).fetchall()
+        )
         report.seconds["link_persons"] = _lap(clock)
         report.link_persons_seconds = linkage.seconds
 
         clock = time.perf_counter()
         progress.step("人员主记录、冲突与关联解释")
-        tables |= _golden_tables(con, linkage)
+        report.persons = out.copy(con, "persons", person_sql.golden_sql())
+        report.conflicts = out.copy(con, "person_conflicts", person_sql.conflicts_sql())
+        _explanations(con, linkage, out)
         report.seconds["golden_persons"] = _lap(clock)
 
         clock = time.perf_counter()
@@ -114,35 +119,23 @@ def resolve(
         _previous(con, previous, "org_links", "org_id")
         for sql in org_sql.LINK_SQL:
             con.execute(sql)
-        org_ledger, org_events = assign_ids_sql(con, "organization", "O", at=at)
-        org_tables = {
-            "org_links": con.sql(org_sql.LINKS_SQL).to_arrow_table(),
-            "organizations": con.sql(org_sql.golden_sql()).to_arrow_table(),
-        }
-        tables |= org_tables
-        report.persons = tables["persons"].num_rows
-        report.conflicts = tables["person_conflicts"].num_rows
-        report.organizations = tables["organizations"].num_rows
-        report.person_methods = dict(
-            con.execute(
-                "SELECT method, count(*) FROM person_links_out GROUP BY 1 ORDER BY 1"
-            ).fetchall()
-        )
+        events += assign_ids_sql(con, "organization", "O", at=at)
+        out.copy(con, "org_links", org_sql.LINKS_SQL)
+        report.organizations = out.copy(con, "organizations", org_sql.golden_sql())
+        out.copy(con, "id_ledger", "SELECT * FROM person_ledger UNION ALL SELECT * FROM ent_ledger")
         report.seconds["organizations"] = _lap(clock)
         clock = time.perf_counter()
     finally:
         con.close()
         shutil.rmtree(spill, ignore_errors=True)
-    tables["id_ledger"] = pa.concat_tables([person_ledger, org_ledger])
-    events = person_events + org_events
-    tables["entity_events"] = [
+    out.write("entity_events", [
         {"entity_type": e.entity_type, "event": e.event, "entity_id": e.entity_id,
          "other_id": e.other_id, "batch": e.batch, "at": e.at}
         for e in events
-    ]  # fmt: skip
+    ])  # fmt: skip
     report.merges = sum(e.event == "merge" for e in events)
     report.splits = sum(e.event == "split" for e in events)
-    write_tables(lake_dir / "resolve", tables, _GOLDEN_SCHEMAS)
+    out.commit()
     report.seconds["write"] = _lap(clock)
     return report
 
@@ -215,45 +208,53 @@ _PERSON_CLUSTERS_SQL = (
 )
 
 
-def _person_links(con: Any, linkage: PersonLinkage) -> Any:
-    """`person_links` (Arrow), kept as table `person_links_out`."""
+def _person_links(con: Any, linkage: PersonLinkage, out: ResolveOutput) -> None:
+    """Write `person_links`, kept as table `person_links_out`."""
     import pyarrow as pa
 
     temp_table(con, "best", pa.table(_best(linkage.accepted)))
     temp_table(con, "named", pa.table({
         "root": pa.array(sorted({left for left, _ in linkage.joins}), pa.int64())}))  # fmt: skip
     con.execute(f"CREATE OR REPLACE TABLE person_links_out AS {person_sql.links_sql()}")
-    return con.sql("SELECT * FROM person_links_out").to_arrow_table()
+    out.copy(con, "person_links", "SELECT * FROM person_links_out")
 
 
-def _golden_tables(con: Any, linkage: PersonLinkage) -> dict[str, Any]:
-    """persons, person_conflicts and explanations as Arrow tables."""
+def _explanations(con: Any, linkage: PersonLinkage, out: ResolveOutput) -> None:
+    """Write `explanations`: the deterministic ties, each accepted pair and each rare-name
+    join, between the first mentions of the records they tie."""
     import pyarrow as pa
 
-    tables = {
-        "persons": con.sql(person_sql.golden_sql()).to_arrow_table(),
-        "person_conflicts": con.sql(person_sql.conflicts_sql()).to_arrow_table(),
-    }
-    rep = dict(con.execute(person_sql.REPRESENTATIVES_SQL).fetchall())
     texts: dict[tuple[tuple[str, Evidence], ...], str] = {}  # pairs share evidence
-    edges = []
+    evidence = []
     for p in linkage.accepted:
         key = tuple(p.evidence.items())
         text = texts.get(key)
         if text is None:
             text = texts[key] = _evidence_text(p.evidence)
-        edges.append(_pair_edge(rep[p.left], rep[p.right], p.match_weight,
-                                p.match_probability, text))  # fmt: skip
-    edges += _name_edges(con, rep, linkage.joins)
-    pairs = pa.table({name: pa.array([e[n] for e in edges], kind) for n, (name, kind) in
-                      enumerate((("left_mention_id", pa.string()),
-                                 ("right_mention_id", pa.string()),
-                                 ("match_weight", pa.float64()),
-                                 ("match_probability", pa.float64()),
-                                 ("evidence", pa.string())))})  # fmt: skip
-    deterministic = con.sql(person_sql.EXPLANATION_SQL).to_arrow_table().cast(pairs.schema)
-    tables["explanations"] = pa.concat_tables([deterministic, pairs])
-    return tables
+        evidence.append(text)
+    temp_table(con, "pair_edges", pa.table({
+        "l": pa.array([p.left for p in linkage.accepted], pa.int64()),
+        "r": pa.array([p.right for p in linkage.accepted], pa.int64()),
+        "w": pa.array([p.match_weight for p in linkage.accepted], pa.float64()),
+        "p": pa.array([p.match_probability for p in linkage.accepted], pa.float64()),
+        "e": pa.array(evidence, pa.string())}))  # fmt: skip
+    _name_edges(con, linkage.joins)
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE edges AS
+        SELECT * FROM pair_edges UNION ALL SELECT * FROM name_edges""")
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE edge_reps AS
+        SELECT rec, min(mention_id) AS rep FROM pr
+        WHERE rec IN (SELECT l FROM edges UNION ALL SELECT r FROM edges) GROUP BY rec""")
+    out.copy(
+        con,
+        "explanations",
+        f"""
+        {person_sql.EXPLANATION_SQL}
+        UNION ALL
+        SELECT least(a.rep, b.rep), greatest(a.rep, b.rep), e.w, e.p, e.e
+        FROM edges e JOIN edge_reps a ON a.rec = e.l JOIN edge_reps b ON b.rec = e.r""",
+    )
 
 
 def _best(accepted: list[ScoredPair]) -> dict[str, Any]:
@@ -270,40 +271,30 @@ def _best(accepted: list[ScoredPair]) -> dict[str, Any]:
     }
 
 
-def _pair_edge(
-    left: str, right: str, weight: float | None, probability: float, evidence: str
-) -> tuple[str, str, float | None, float, str]:
-    return (*sorted((left, right)), weight, probability, evidence)  # type: ignore[return-value]
-
-
 def _evidence_text(evidence: dict[str, Evidence]) -> str:
     return json.dumps({k: v.to_json() for k, v in evidence.items()}, ensure_ascii=False,
                       sort_keys=True)  # fmt: skip
 
 
-def _name_edges(
-    con: Any, rep: dict[int, str], joins: list[tuple[int, int]]
-) -> list[tuple[str, str, float | None, float, str]]:
-    """One explanation per rare-name join: the leftover component's first record and the
-    identified person's first record with the same pinyin key (else its first record).
-    A component's root is its first record."""
-    if not joins:
-        return []
+def _name_edges(con: Any, joins: list[tuple[int, int]]) -> None:
+    """Table `name_edges` (as `pair_edges`), one per rare-name join: the leftover
+    component's root and the identified person's first record with the same pinyin key
+    (else its first record). A component's root is its first record."""
     import pyarrow as pa
 
     evidence = _evidence_text({"name": Evidence("unique among identified persons")})
-    con.register("joins_in", pa.table({
+    temp_table(con, "joins_in", pa.table({
         "leftover": pa.array([a for a, _ in joins], pa.int64()),
         "person": pa.array([b for _, b in joins], pa.int64())}))  # fmt: skip
-    targets = con.execute("""
-        SELECT j.leftover, coalesce(min(c.rec) FILTER (WHERE r.name_key IS NOT DISTINCT FROM
-                                                       k.name_key), min(c.rec))
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE name_edges AS
+        SELECT j.leftover AS l,
+               coalesce(min(c.rec) FILTER (WHERE r.name_key IS NOT DISTINCT FROM k.name_key),
+                        min(c.rec)) AS r,
+               CAST(NULL AS DOUBLE) AS w, 1.0::DOUBLE AS p, {person_sql.literal(evidence)} AS e
         FROM joins_in j JOIN rec_info k ON k.rec = j.leftover
         JOIN components c ON c.snapshot = j.person JOIN rec_info r ON r.rec = c.rec
-        GROUP BY j.leftover""").fetchall()
-    con.unregister("joins_in")
-    target = dict(targets)
-    return [_pair_edge(rep[a], rep[int(target[a])], None, 1.0, evidence) for a, _ in joins]
+        GROUP BY j.leftover""")
 
 
 def _golden_columns(attributes: Sequence[str], types: dict[str, str]) -> list[tuple[str, str]]:

@@ -78,11 +78,11 @@ def assign_ids(
     try:
         register_clusters(con, clusters, batch_of or {})
         register_previous(con, previous_ledger, previous_links or {})
-        table, events = assign_ids_sql(con, entity_type, prefix, at=at)
+        events = assign_ids_sql(con, entity_type, prefix, at=at)
         ids = con.execute("SELECT entity_id FROM ent_ids ORDER BY cluster").fetchall()
+        ledger = [LedgerEntry(*row) for row in con.execute("SELECT * FROM ent_ledger").fetchall()]
     finally:
         con.close()
-    ledger = [LedgerEntry(**row) for row in table.to_pylist()]
     return Assignment([i for (i,) in ids], ledger, events)
 
 
@@ -136,15 +136,13 @@ def register_previous(con: Any, ledger: Sequence[LedgerEntry], links: Mapping[st
         temp_table(con, name, table)
 
 
-def assign_ids_sql(
-    con: Any, entity_type: str, prefix: str, *, at: datetime
-) -> tuple[Any, list[EntityEvent]]:
+def assign_ids_sql(con: Any, entity_type: str, prefix: str, *, at: datetime) -> list[EntityEvent]:
     """The id assignment on DuckDB tables: `ent_anchor(cluster, anchor, first_batch)`,
     `ent_keys(cluster, k)` (every anchor a cluster could carry), `ent_mentions(cluster,
     mention_id, batch)`, and the previous run's `prev_ledger` and `prev_links`
-    (`register_previous`). Leaves `ent_ids(cluster, entity_id)` on the connection;
-    returns the ledger (Arrow: entity_type, entity_id, anchor, first_seen_batch, in
-    cluster order) and the events."""
+    (`register_previous`). Leaves `ent_ids(cluster, entity_id)` and the ledger
+    `ent_ledger(entity_type, entity_id, anchor, first_seen_batch)` (in cluster order) on
+    the connection; returns the events."""
     con.execute(
         "CREATE OR REPLACE TEMP TABLE ent_old AS SELECT entity_id, anchor, first_seen_batch "
         "FROM prev_ledger WHERE entity_type = ?",
@@ -163,13 +161,14 @@ def assign_ids_sql(
            LEFT JOIN ent_new n USING (cluster)""",
         [prefix, int(issued)],
     )
-    ledger = con.sql(
-        """SELECT ? AS entity_type, i.entity_id, a.anchor,
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE ent_ledger AS
+           SELECT CAST(? AS VARCHAR) AS entity_type, i.entity_id, a.anchor,
                   coalesce(o.first_seen_batch, a.first_batch) AS first_seen_batch
            FROM ent_anchor a JOIN ent_ids i USING (cluster)
            LEFT JOIN ent_old o ON o.entity_id = i.entity_id ORDER BY a.cluster""",
-        params=[entity_type],
-    ).to_arrow_table()
+        [entity_type],
+    )
     events = [
         EntityEvent(entity_type, event, kept, other, batch, at)
         for event, kept, other, batch in con.execute(
@@ -183,7 +182,7 @@ def assign_ids_sql(
                ORDER BY 1, 2, 3"""
         ).fetchall()
     ]
-    return ledger, events
+    return events
 
 
 _ASSIGN_SQL = (
