@@ -1,6 +1,7 @@
-"""Reading mentions from and writing `lake/resolve/` (docs/pipeline.md) with pyarrow.
-Outputs are written into a staging directory and moved into place, so a run killed
-half-way leaves the previous output intact."""
+"""Reading mentions from and writing `lake/resolve/` (docs/pipeline.md): tables of the
+resolve connection written by DuckDB, the rest with pyarrow. Outputs are written into a
+staging directory and moved into place, so a run killed half-way leaves the previous
+output intact."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
+
+from shibei.resolve.person_sql import literal
 
 T = TypeVar("T")
 
@@ -98,9 +101,9 @@ class ResolveOutput:
         """Write the rows of `sql` (at least the schema's columns, in its order) as table
         `name`; returns the number of rows."""
         columns = ", ".join(f"CAST({c} AS {_SQL_TYPES[t]}) AS {c}" for c, t in self.schemas[name])
-        path = str(self.staging / f"{name}.parquet").replace("'", "''")
+        path = literal(self.staging / f"{name}.parquet")
         (rows,) = con.execute(
-            f"COPY (SELECT {columns} FROM ({sql})) TO '{path}' (FORMAT parquet)"
+            f"COPY (SELECT {columns} FROM ({sql})) TO {path} (FORMAT parquet)"
         ).fetchone()
         return int(rows)
 
