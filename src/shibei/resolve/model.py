@@ -159,6 +159,17 @@ class ScoredPairs:
             self.evidence[int(self.kind[i])],
         )
 
+    def take(self, indices: Any) -> ScoredPairs:
+        """The pairs at `indices` (an int array), sharing the evidence dicts."""
+        return ScoredPairs(
+            self.left[indices],
+            self.right[indices],
+            self.match_weight[indices],
+            self.match_probability[indices],
+            self.kind[indices],
+            self.evidence,
+        )
+
     @classmethod
     def of(cls, pairs: Sequence[ScoredPair]) -> ScoredPairs:
         """From pair objects (fakes and tests); each pair keeps its own evidence."""

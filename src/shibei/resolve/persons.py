@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from math import comb
 from typing import Any
 
 import numpy as np
 
 from shibei.resolve import person_sql
-from shibei.resolve.clusters import ConstrainedClusters, accept_pairs
-from shibei.resolve.model import PersonMention, ScoredPair
+from shibei.resolve.clusters import cluster_pairs
+from shibei.resolve.model import PersonMention, ScoredPairs
 from shibei.resolve.person_model import POPULATION_LEVELS
 from shibei.resolve.ports import Linker
 from shibei.resolve.stable_ids import temp_table
@@ -39,14 +39,16 @@ class PersonLinkage:
     `idg`, `id_conflicts`, `components(rec, root, snapshot)`): the accepted pairs and the
     rare-name joins (leftover root, identified root), both over record indices."""
 
-    accepted: list[ScoredPair] = field(default_factory=list)
-    joins: list[tuple[int, int]] = field(default_factory=list)
-    scored_pairs: int = 0
-    seconds: dict[str, float] = field(default_factory=dict)  # by part, for benchmarks
+    accepted: ScoredPairs
+    joins: list[tuple[int, int]]
+    scored_pairs: int
+    seconds: dict[str, float]  # by part, for benchmarks
 
 
 def link_persons(con: Any, linker: Linker, *, threshold: float = MATCH_THRESHOLD) -> PersonLinkage:
     """Link the mentions of table `pm` (`person_sql.load_mentions`)."""
+    import pyarrow as pa
+
     laps = _Laps()
     records = identity_records(con)
     laps("records")
@@ -54,25 +56,21 @@ def link_persons(con: Any, linker: Linker, *, threshold: float = MATCH_THRESHOLD
     laps("population")
     pairs = linker.score(records, prior=prior, population=population, min_probability=threshold)
     laps("score")
-    clusters = ConstrainedClusters(_groups_of(con, np.union1d(pairs.left, pairs.right)))
-    accepted = [pairs.pair(i) for i in accept_pairs(clusters, pairs, threshold)]
+    group_root, labelled = _groups(con, records.num_rows)
+    clustering = cluster_pairs(group_root, labelled, pairs, threshold)
     laps("cluster")
-    moved = clusters.moved()
-    _register(con, "moved_roots", node=list(moved), root=list(moved.values()),
-              labelled=[clusters.labelled(r) for r in moved.values()])  # fmt: skip
+    moved = {"node": clustering.nodes, "root": clustering.roots, "labelled": clustering.labelled}
+    temp_table(con, "moved_roots", pa.table(moved))
     con.execute(person_sql.SNAPSHOT_SQL)
     for sql in person_sql.name_choice_sql():
         con.execute(sql)
     choices = con.execute("SELECT * FROM name_choice").fetchall()
     summary = summaries(con.sql("SELECT * FROM summary").to_arrow_table().to_pydict())
     joins = unique_name_joins(choices, summary)
-    for leftover, person in joins:
-        clusters.union(leftover, person)
-    final = clusters.moved()
-    _register(con, "final_roots", node=list(final), root=list(final.values()))
+    temp_table(con, "final_roots", _joined_roots(joins))
     con.execute(person_sql.COMPONENTS_SQL)
     laps("rare_names")
-    return PersonLinkage(accepted, joins, len(pairs), laps.seconds)
+    return PersonLinkage(pairs.take(clustering.accepted), joins, len(pairs), laps.seconds)
 
 
 class _Laps:
@@ -109,27 +107,31 @@ def identity_records(con: Any) -> Any:
     return con.sql(person_sql.RECORDS_TABLE_SQL).to_arrow_table()
 
 
-def _groups_of(con: Any, records: Any) -> dict[int, tuple[int, str | None]]:
-    """record → (its deterministic group's root, the group's label), for `records` (a
-    sorted int64 array) and their groups' roots."""
+def _groups(con: Any, count: int) -> tuple[Any, Any]:
+    """Per record (arrays indexed by `rec`, `count` records): its deterministic group's
+    root and whether the group holds an ID label."""
+    table = con.sql("SELECT rec, root, label IS NOT NULL AS labelled FROM rg").to_arrow_table()
+    rec = table["rec"].to_numpy()
+    root, labelled = np.empty(count, np.int64), np.zeros(count, bool)
+    root[rec] = table["root"].to_numpy()
+    labelled[rec] = table["labelled"].to_numpy(zero_copy_only=False)
+    return root, labelled
+
+
+def _joined_roots(joins: Sequence[tuple[int, int]]) -> Any:
+    """The table `final_roots(node, root)` for the rare-name joins (leftover root,
+    person root): every component joined to one person goes to the smallest root among
+    them (a leftover joins one person; no join is refused: a leftover holds no label)."""
+    smallest: dict[int, int] = {}
+    for leftover, person in joins:
+        smallest[person] = min(smallest.get(person, person), leftover)
+    nodes = sorted({n for pair in joins for n in pair})
+    person_of = {leftover: person for leftover, person in joins}
     import pyarrow as pa
 
-    temp_table(con, "wanted_records", pa.table({"rec": pa.array(records, pa.int64())}))
-    rows = con.execute(
-        "SELECT g.rec, g.root, g.label FROM rg g "
-        "WHERE g.rec IN (SELECT rec FROM wanted_records) "
-        "OR g.rec IN (SELECT root FROM rg WHERE rec IN (SELECT rec FROM wanted_records))"
-    ).fetchall()
-    return {int(rec): (int(root), label) for rec, root, label in rows}
-
-
-def _register(con: Any, name: str, **columns: list[Any]) -> None:
-    """A small Python table as a DuckDB temp table (ints as BIGINT, bools as BOOLEAN)."""
-    import pyarrow as pa
-
-    types = {"labelled": pa.bool_()}
-    temp_table(con, name, pa.table(
-        {c: pa.array(v, types.get(c, pa.int64())) for c, v in columns.items()}))  # fmt: skip
+    return pa.table({
+        "node": pa.array(nodes, pa.int64()),
+        "root": pa.array([smallest[person_of.get(n, n)] for n in nodes], pa.int64())})  # fmt: skip
 
 
 def _prior(con: Any) -> float:

@@ -15,7 +15,7 @@ from typing import Any
 from shibei.progress import Progress
 from shibei.resolve import org_sql, person_sql
 from shibei.resolve.lake import ResolveOutput
-from shibei.resolve.model import Evidence, ScoredPair
+from shibei.resolve.model import Evidence, ScoredPairs
 from shibei.resolve.persons import MATCH_THRESHOLD, PersonLinkage, link_persons
 from shibei.resolve.ports import Linker
 from shibei.resolve.stable_ids import assign_ids_sql, temp_table
@@ -212,7 +212,11 @@ def _person_links(con: Any, linkage: PersonLinkage, out: ResolveOutput) -> None:
     """Write `person_links`, kept as table `person_links_out`."""
     import pyarrow as pa
 
-    temp_table(con, "best", pa.table(_best(linkage.accepted)))
+    temp_table(con, "accepted", _pair_table(linkage.accepted))
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE best AS SELECT rec, max(p) AS p FROM "
+        "(SELECT l AS rec, p FROM accepted UNION ALL SELECT r, p FROM accepted) GROUP BY rec"
+    )
     temp_table(con, "named", pa.table({
         "root": pa.array(sorted({left for left, _ in linkage.joins}), pa.int64())}))  # fmt: skip
     con.execute(f"CREATE OR REPLACE TABLE person_links_out AS {person_sql.links_sql()}")
@@ -222,26 +226,10 @@ def _person_links(con: Any, linkage: PersonLinkage, out: ResolveOutput) -> None:
 def _explanations(con: Any, linkage: PersonLinkage, out: ResolveOutput) -> None:
     """Write `explanations`: the deterministic ties, each accepted pair and each rare-name
     join, between the first mentions of the records they tie."""
-    import pyarrow as pa
-
-    texts: dict[tuple[tuple[str, Evidence], ...], str] = {}  # pairs share evidence
-    evidence = []
-    for p in linkage.accepted:
-        key = tuple(p.evidence.items())
-        text = texts.get(key)
-        if text is None:
-            text = texts[key] = _evidence_text(p.evidence)
-        evidence.append(text)
-    temp_table(con, "pair_edges", pa.table({
-        "l": pa.array([p.left for p in linkage.accepted], pa.int64()),
-        "r": pa.array([p.right for p in linkage.accepted], pa.int64()),
-        "w": pa.array([p.match_weight for p in linkage.accepted], pa.float64()),
-        "p": pa.array([p.match_probability for p in linkage.accepted], pa.float64()),
-        "e": pa.array(evidence, pa.string())}))  # fmt: skip
     _name_edges(con, linkage.joins)
     con.execute("""
         CREATE OR REPLACE TEMP TABLE edges AS
-        SELECT * FROM pair_edges UNION ALL SELECT * FROM name_edges""")
+        SELECT * FROM accepted UNION ALL SELECT * FROM name_edges""")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE edge_reps AS
         SELECT rec, min(mention_id) AS rep FROM pr
@@ -257,18 +245,17 @@ def _explanations(con: Any, linkage: PersonLinkage, out: ResolveOutput) -> None:
     )
 
 
-def _best(accepted: list[ScoredPair]) -> dict[str, Any]:
-    """Each record's best accepted match probability (columns `rec`, `p`)."""
+def _pair_table(pairs: ScoredPairs) -> Any:
+    """The accepted pairs as a table `(l, r, w, p, e)`: records, match weight and
+    probability, and the evidence as JSON text (pairs with the same weights share it)."""
     import pyarrow as pa
 
-    best: dict[int, float] = {}
-    for p in accepted:
-        for r in (p.left, p.right):
-            best[r] = max(best.get(r, 0.0), p.match_probability)
-    return {
-        "rec": pa.array(list(best), pa.int64()),
-        "p": pa.array(list(best.values()), pa.float64()),
-    }
+    texts = pa.array([_evidence_text(e) for e in pairs.evidence], pa.string())
+    return pa.table({
+        "l": pa.array(pairs.left, pa.int64()), "r": pa.array(pairs.right, pa.int64()),
+        "w": pa.array(pairs.match_weight, pa.float64()),
+        "p": pa.array(pairs.match_probability, pa.float64()),
+        "e": texts.take(pa.array(pairs.kind, pa.int64()))})  # fmt: skip
 
 
 def _evidence_text(evidence: dict[str, Evidence]) -> str:
@@ -277,7 +264,7 @@ def _evidence_text(evidence: dict[str, Evidence]) -> str:
 
 
 def _name_edges(con: Any, joins: list[tuple[int, int]]) -> None:
-    """Table `name_edges` (as `pair_edges`), one per rare-name join: the leftover
+    """Table `name_edges` (as `accepted`), one per rare-name join: the leftover
     component's root and the identified person's first record with the same pinyin key
     (else its first record). A component's root is its first record."""
     import pyarrow as pa

@@ -1,11 +1,17 @@
 """Splink's predictions become column-wise scored pairs: `left < right`, one evidence
-dict per distinct combination of comparison weights, and the pair clustering over them."""
+dict per distinct combination of comparison weights, and the pair clustering over them
+(component by component, the same answer as taking the pairs one by one)."""
 
 from __future__ import annotations
 
-import pyarrow as pa
+from typing import Any
 
-from shibei.resolve.clusters import ConstrainedClusters, accept_pairs
+import numpy as np
+import pyarrow as pa
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from shibei.resolve.clusters import ConstrainedClusters, accept_pairs, cluster_pairs
 from shibei.resolve.model import Evidence, ScoredPair, ScoredPairs
 from shibei.resolve.splink_linker import scored_pairs
 
@@ -53,3 +59,39 @@ def test_pairs_join_best_first_and_ties_go_to_the_smaller_records() -> None:
     assert accept_pairs(clusters, pairs, 0.99) == [2, 1]
     assert clusters.find(3) == clusters.find(0) != clusters.find(1)
     assert clusters.find(4) == 4
+
+
+def _one_by_one(groups: list[int], labelled: list[bool], pairs: ScoredPairs) -> tuple[Any, ...]:
+    """`accept_pairs` over every record seeded with its group: the reference answer."""
+    clusters = ConstrainedClusters({
+        r: (g, f"L{g}" if labelled[g] else None) for r, g in enumerate(groups)})  # fmt: skip
+    accepted = accept_pairs(clusters, pairs, 0.99)
+    roots = {g: (clusters.find(g), clusters.labelled(g)) for g in set(groups)}
+    return accepted, roots
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_clustering_by_component_gives_the_answer_of_taking_pairs_one_by_one(data: Any) -> None:
+    n = data.draw(st.integers(2, 14))
+    # a record's group is itself or an earlier group's first record (a group's root is its
+    # smallest record); a group holds an ID label or not
+    groups: list[int] = []
+    for r in range(n):
+        roots = sorted({g for g in groups} | {r})
+        groups.append(data.draw(st.sampled_from(roots)))
+    labelled = [data.draw(st.booleans()) for _ in range(n)]
+    drawn = data.draw(st.lists(
+        st.tuples(st.integers(0, n - 1), st.integers(0, n - 1),
+                  st.sampled_from([5.0, 8.0, 12.0]), st.sampled_from([0.5, 0.995, 0.9999])),
+        max_size=30))  # fmt: skip
+    pairs = ScoredPairs.of([ScoredPair(min(a, b), max(a, b), w, p)
+                            for a, b, w, p in drawn if a != b])  # fmt: skip
+    accepted, roots = _one_by_one(groups, labelled, pairs)
+    got = cluster_pairs(np.array(groups, np.int64), np.array(labelled, bool), pairs, 0.99)
+    assert got.accepted.tolist() == accepted
+    for node, root, holds in zip(got.nodes.tolist(), got.roots.tolist(),
+                                 got.labelled.tolist(), strict=True):  # fmt: skip
+        assert (root, holds) == roots[node]
+    untouched = set(groups) - set(got.nodes.tolist())
+    assert all(roots[g] == (g, labelled[g]) for g in untouched)
