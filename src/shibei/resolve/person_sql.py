@@ -118,15 +118,16 @@ def deterministic_sql() -> list[str]:
     more than one spelling; a mention whose name is incompatible with it (a different
     pinyin key and more than one character apart) gets `<number>#2`, `#3`… per name, in
     order of first appearance. All names of a number with several pinyin keys or a
-    split are conflicts; so are birth dates that disagree with the number's digits."""
+    split are conflicts; so are birth dates that disagree with the number's digits.
+    Only the numbers with several spellings need the windows (`spelled`)."""
     return [
         """
 CREATE OR REPLACE TEMP TABLE idv AS
 WITH v AS (SELECT idx, mention_id, rank_src, name_std, name_key, birth_date,
                   id_number_std AS number FROM pm WHERE id_number_std IS NOT NULL),
-spellings AS (
+spellings AS (  -- two names, or a name and a missing one
     SELECT number FROM v GROUP BY number
-    HAVING count(DISTINCT name_std) + max(CASE WHEN name_std IS NULL THEN 1 ELSE 0 END) > 1),
+    HAVING min(name_std) <> max(name_std) OR count(name_std) BETWEEN 1 AND count(*) - 1),
 named AS (
     SELECT v.*, count(*) OVER (PARTITION BY v.number, v.name_key) AS freq
     FROM v JOIN spellings USING (number) WHERE v.name_std IS NOT NULL),
@@ -134,52 +135,59 @@ anchor AS (
     SELECT number, arg_min(name_std, (rank_src, -freq, mention_id)) AS a_name,
            arg_min(name_key, (rank_src, -freq, mention_id)) AS a_key
     FROM named GROUP BY number)
-SELECT v.*, a.a_name IS NULL OR v.name_std IS NULL OR coalesce(v.name_key = a.a_key, FALSE)
-           OR v.name_std = a.a_name OR one_apart(v.name_std, a.a_name) AS compatible,
+SELECT v.idx, v.number, v.birth_date, v.name_key, a.a_name IS NOT NULL AS spelled,
+       CASE WHEN a.a_name IS NULL OR v.name_std IS NULL OR coalesce(v.name_key = a.a_key, FALSE)
+                 OR v.name_std = a.a_name THEN TRUE  -- a CASE: one_apart only where needed
+            ELSE one_apart(v.name_std, a.a_name) END AS compatible,
        coalesce(v.name_key, v.name_std, '') AS split_key
 FROM v LEFT JOIN anchor a USING (number)""",
         """
 CREATE OR REPLACE TABLE idg AS
-WITH s AS (
-    SELECT *, min(CASE WHEN NOT compatible THEN idx END)
-                  OVER (PARTITION BY number, split_key) AS first_idx
-    FROM idv)
-SELECT idx, number, birth_date, compatible,
-       CASE WHEN compatible THEN number
-            ELSE number || '#' || (dense_rank() OVER (PARTITION BY number
-                                                      ORDER BY first_idx NULLS LAST) + 1)
-       END AS label
-FROM s""",
+SELECT idx, number, birth_date, number AS label FROM idv WHERE compatible
+UNION ALL
+SELECT idx, number, birth_date,
+       number || '#' || (dense_rank() OVER (PARTITION BY number ORDER BY first_idx) + 1)
+FROM (SELECT *, min(idx) OVER (PARTITION BY number, split_key) AS first_idx
+      FROM idv WHERE NOT compatible)""",
         """
 CREATE OR REPLACE TABLE id_conflicts AS
-WITH per AS (
-    SELECT number, count(DISTINCT name_key) > 1 OR NOT bool_and(compatible) AS names,
-           bool_or(strftime(birth_date, '%Y%m%d') <> substr(number, 7, 8)) AS births
-    FROM idv GROUP BY number)
-SELECT g.idx, 'name' AS attribute FROM idg g JOIN per USING (number) WHERE per.names
+WITH names AS (
+    SELECT number FROM idv WHERE spelled GROUP BY number
+    HAVING count(DISTINCT name_key) > 1 OR NOT bool_and(compatible)),
+births AS (  -- a valid number's digits 7-14 are a date
+    SELECT DISTINCT number FROM idv WHERE birth_date IS NOT NULL
+    AND year(birth_date) * 10000 + month(birth_date) * 100 + day(birth_date)
+        <> CAST(substr(number, 7, 8) AS INTEGER))
+SELECT idx, 'name' AS attribute FROM idv WHERE number IN (SELECT number FROM names)
 UNION ALL
-SELECT g.idx, 'birth_date' FROM idg g JOIN per USING (number)
-WHERE per.births AND g.birth_date IS NOT NULL""",
+SELECT idx, 'birth_date' FROM idv
+WHERE number IN (SELECT number FROM births) AND birth_date IS NOT NULL""",
     ]
 
 
-def records_sql() -> list[str]:
-    """Identity records (`docs/resolve.md` step 2) → `rec_tuples`, one row per distinct
-    identity tuple: its sort key `tuple_key` (the fields joined; a missing field sorts as
-    an empty one), the tuple and `rec`, its index in key order; and `pr`: each mention of
-    `pm` with its record fields, deterministic `label` and `rec`. An invalid number keeps
-    its cleaned form (table `clean_ids(raw, cleaned)`); birth date and sex fall back to
-    the number's digits (of an invalid 18-character number too), dates from 1880 to this
-    year only.
+_DERIVED = frozenset({"id_number", "id_valid", "birth_date", "sex", "address_code"})
+"""The record columns `pr_fields` derives; the others are the mention's own."""
 
-    `pr` is a view: `pm` side by side with `pr_fields`, the derived columns in the same
-    (`idx`) order, so the mention table is not copied."""
+
+def records_sql() -> list[str]:
+    """Identity records (`docs/resolve.md` step 2) → `records`, one row per distinct
+    identity tuple (`RECORD_COLUMNS`) and `rec`, its index in order of the tuple's first
+    mention; and `pr`: each mention of `pm` with its record fields, deterministic `label`
+    and `rec`. An invalid number keeps its cleaned form (table `clean_ids(raw,
+    cleaned)`); birth date and sex fall back to the number's digits (of an invalid
+    18-character number too), dates from 1880 to this year only.
+
+    Tuples are told apart by `tuple_key`, the fields joined (a missing field as an empty
+    one) and numbered by their first mention's `idx` — an integer sort; sorting the long
+    keys themselves cost more than the rest of this stage. `pr` is a view: `pm` side by
+    side with `pr_fields`, the derived columns in the same (`idx`) order, so the mention
+    table is not copied; `records` is the first mention of each tuple read off it."""
     digits = "CASE WHEN id_valid OR length(id_number) = 18 THEN id_number END"
     born = (
         "CASE WHEN regexp_full_match(substr(d, 7, 8), '[0-9]{8}') "
         "THEN try_strptime(substr(d, 7, 8), '%Y%m%d')::DATE END"
     )
-    # one string sorting as the tuple would: \x01 sorts before every character a field holds
+    # one string per tuple: \x01 separates the fields (no field holds it)
     order = "concat_ws(chr(1), " + ", ".join(
         f"coalesce({c}, '')" for c in ("id_number", "name_std", "name_key", "birth_date", "sex",
                                        "phone_std", "house_code", "address_code")
@@ -207,30 +215,34 @@ SELECT * EXCLUDE (d, b, birth_date, sex, address_code),
        coalesce(address_code, house_code) AS address_code
 FROM (SELECT *, {born} AS b FROM y))
 SELECT *, {order} AS tuple_key FROM fields""",
-        f"""
-CREATE OR REPLACE TABLE rec_tuples AS
-SELECT tuple_key, {", ".join(f"any_value({c}) AS {c}" for c in RECORD_COLUMNS)},
-       row_number() OVER (ORDER BY tuple_key) - 1 AS rec
-FROM pz GROUP BY tuple_key""",
+        """
+CREATE OR REPLACE TEMP TABLE rec_first AS
+SELECT tuple_key, min(idx) AS first FROM pz GROUP BY tuple_key""",
         """
 CREATE OR REPLACE TABLE pr_fields AS
 SELECT z.idx, z.label, z.id_valid, z.id_number, z.mention_birth, z.birth_date, z.sex,
-       z.address_code, n.rec
-FROM pz z JOIN rec_tuples n USING (tuple_key) ORDER BY z.idx""",
+       z.address_code, n.rec, z.idx = n.first AS is_first
+FROM pz z JOIN (SELECT tuple_key, first, row_number() OVER (ORDER BY first) - 1 AS rec
+                FROM rec_first) n USING (tuple_key)
+ORDER BY z.idx""",
         "DROP TABLE pz",
+        "DROP TABLE rec_first",
         """
 CREATE OR REPLACE TEMP VIEW pr AS
-SELECT pm.* EXCLUDE (birth_date, sex, address_code), f.* EXCLUDE (idx)
+SELECT pm.* EXCLUDE (birth_date, sex, address_code), f.* EXCLUDE (idx, is_first)
 FROM pm POSITIONAL JOIN pr_fields f""",
+        f"""
+CREATE OR REPLACE TABLE records AS
+SELECT f.rec, {", ".join(f"{'f' if c in _DERIVED else 'pm'}.{c}" for c in RECORD_COLUMNS)}
+FROM pm POSITIONAL JOIN pr_fields f WHERE f.is_first""",
     ]
 
 
 def record_groups_sql(roster_roles: Iterable[str], residence_roles: Iterable[str]) -> list[str]:
     """Per record, from one pass over `pr` → `rec_roles(rec, mentions, label, eligible,
     kind)` (how many mentions it has; its deterministic label; whether one of them is not
-    a staff roster entry; `hukou`, `residence` or '' by their roles), `rg(rec, label,
-    root)` (its deterministic group: the label and the group's first record) and
-    `records`, the identity tuple of each record (`RECORD_COLUMNS`, in `rec` order)."""
+    a staff roster entry; `hukou`, `residence` or '' by their roles) and `rg(rec, label,
+    root)` (its deterministic group: the label and the group's first record)."""
     roster = ", ".join(f"'{r}'" for r in roster_roles)
     residence = ", ".join(f"'{r}'" for r in residence_roles)
     return [
@@ -246,9 +258,6 @@ CREATE OR REPLACE TABLE rg AS
 SELECT rec, label,
        CASE WHEN label IS NULL THEN rec ELSE min(rec) OVER (PARTITION BY label) END AS root
 FROM rec_roles""",
-        f"""
-CREATE OR REPLACE TABLE records AS
-SELECT rec, {", ".join(RECORD_COLUMNS)} FROM rec_tuples ORDER BY rec""",
     ]
 
 
@@ -350,36 +359,33 @@ def name_choice_sql() -> list[str]:
 
     return [
         """
-CREATE OR REPLACE TEMP TABLE rec_info AS
-SELECT r.* EXCLUDE (address_code), g.eligible, g.kind
-FROM records r JOIN rec_roles g USING (rec)""",
-        """
 CREATE OR REPLACE TEMP TABLE rc AS
-SELECT r.*, c.root, c.labelled FROM rec_info r JOIN comp c USING (rec)""",
+SELECT r.* EXCLUDE (address_code), g.eligible, g.kind, c.root, c.labelled
+FROM records r JOIN rec_roles g USING (rec) JOIN comp c USING (rec)""",
         """
 CREATE OR REPLACE TEMP TABLE name_choice AS
 WITH cand AS (
     SELECT root AS l, min(name_key) AS k FROM rc WHERE NOT labelled GROUP BY root
     HAVING bool_or(eligible) AND count(DISTINCT name_key) = 1
        AND min(length(name_std)) >= 2),
-carriers AS (
-    SELECT DISTINCT c.l, r.root AS p FROM cand c JOIN rc r ON r.labelled AND r.name_key = c.k),
-counts AS (SELECT l, count(*) AS n FROM carriers GROUP BY l),
-several AS (SELECT cr.l, cr.p FROM carriers cr JOIN counts USING (l) WHERE counts.n > 1),
+key_persons AS (  -- the identified components carrying a candidate's key
+    SELECT DISTINCT r.name_key AS k, r.root AS p FROM rc r
+    WHERE r.labelled AND r.name_key IN (SELECT k FROM cand)),
+counts AS (SELECT k, count(*) AS n FROM key_persons GROUP BY k),
+several AS (SELECT c.l, c.k FROM cand c JOIN counts USING (k) WHERE counts.n > 1),
 hukou AS (SELECT DISTINCT root, house_code FROM rc WHERE labelled AND kind = 'hukou'),
-family AS (
-    SELECT DISTINCT a.root AS p, b.root AS q
-    FROM hukou a JOIN hukou b USING (house_code)
-    WHERE a.root IN (SELECT p FROM several)
-    UNION SELECT p, p FROM several),
 lives AS (SELECT DISTINCT root, house_code FROM rc WHERE kind = 'residence'),
-supported AS (
-    SELECT DISTINCT s.l, s.p FROM several s
-    JOIN family f ON f.p = s.p
-    JOIN lives q ON q.root = f.q
-    JOIN lives x ON x.root = s.l AND x.house_code = q.house_code),
+near AS (  -- whoever lives where the leftover lives
+    SELECT DISTINCT s.l, s.k, q.root AS q FROM several s
+    JOIN lives x ON x.root = s.l JOIN lives q ON q.house_code = x.house_code),
+family AS (  -- those, and their hukou house-mates
+    SELECT l, k, q AS p FROM near
+    UNION SELECT n.l, n.k, b.root FROM near n
+    JOIN hukou a ON a.root = n.q JOIN hukou b USING (house_code)),
+supported AS (SELECT DISTINCT f.l, f.p FROM family f JOIN key_persons USING (k, p)),
 chosen AS (
-    SELECT l, p FROM carriers JOIN counts USING (l) WHERE n = 1
+    SELECT c.l, kp.p FROM cand c JOIN counts USING (k) JOIN key_persons kp USING (k)
+    WHERE counts.n = 1
     UNION ALL
     SELECT l, min(p) FROM supported GROUP BY l HAVING count(*) = 1),
 foreign_phone AS (

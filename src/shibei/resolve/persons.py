@@ -36,7 +36,8 @@ RESIDENCE_ROLES = frozenset({"resident", "migrant", "surveyed", "requester"})
 @dataclass(slots=True)
 class PersonLinkage:
     """What linkage decided beyond the tables it left on the connection (`pm`, `pr`,
-    `idg`, `id_conflicts`, `components(rec, root, snapshot)`): the accepted pairs and the
+    `idg`, `id_conflicts`, `rc` — each record's fields and component before the rare-name
+    joins —, `components(rec, root, snapshot)`): the accepted pairs and the
     rare-name joins (leftover root, identified root), both over record indices."""
 
     accepted: ScoredPairs

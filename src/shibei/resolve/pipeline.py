@@ -279,8 +279,8 @@ def _name_edges(con: Any, joins: list[tuple[int, int]]) -> None:
                coalesce(min(c.rec) FILTER (WHERE r.name_key IS NOT DISTINCT FROM k.name_key),
                         min(c.rec)) AS r,
                CAST(NULL AS DOUBLE) AS w, 1.0::DOUBLE AS p, {person_sql.literal(evidence)} AS e
-        FROM joins_in j JOIN rec_info k ON k.rec = j.leftover
-        JOIN components c ON c.snapshot = j.person JOIN rec_info r ON r.rec = c.rec
+        FROM joins_in j JOIN rc k ON k.rec = j.leftover
+        JOIN components c ON c.snapshot = j.person JOIN rc r ON r.rec = c.rec
         GROUP BY j.leftover""")
 
 
