@@ -91,7 +91,7 @@ FROM l""",
        SELECT cluster, coalesce(min(uscc_std), min(mention_id)) AS anchor,
               arg_min(batch, mention_id) AS first_batch
        FROM org_labels GROUP BY cluster""",
-    """CREATE OR REPLACE TEMP TABLE ent_keys AS
+    """CREATE OR REPLACE TEMP VIEW ent_keys AS
        SELECT DISTINCT cluster, uscc_std AS k FROM org_labels WHERE uscc_std IS NOT NULL
        UNION ALL SELECT cluster, mention_id FROM org_labels""",
     """CREATE OR REPLACE TEMP TABLE ent_mentions AS

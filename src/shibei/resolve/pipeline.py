@@ -197,7 +197,7 @@ _PERSON_CLUSTERS_SQL = (
     """CREATE OR REPLACE TEMP TABLE ent_mentions AS
        SELECT c.root AS cluster, pr.mention_id, pr.batch, pr.label
        FROM pr JOIN components c USING (rec)""",
-    """CREATE OR REPLACE TEMP TABLE ent_keys AS
+    """CREATE OR REPLACE TEMP VIEW ent_keys AS
        SELECT DISTINCT cluster, label AS k FROM ent_mentions WHERE label IS NOT NULL
        UNION ALL SELECT cluster, mention_id FROM ent_mentions""",
     # anchor: the smallest valid number (or split-off label), else the first mention

@@ -98,7 +98,7 @@ class SplinkLinker:
             # phone frequencies over all records, not just the ones scored
             tf = con.sql(
                 "SELECT phone_std, count(*) / sum(count(*)) OVER () AS tf_phone_std "
-                "FROM all_records WHERE phone_std IS NOT NULL GROUP BY phone_std"
+                "FROM all_records_arrow WHERE phone_std IS NOT NULL GROUP BY phone_std"
             ).to_arrow_table()
             linker.table_management.register_term_frequency_lookup(
                 db.register(tf, table_name="tf_phone"), "phone_std"
@@ -122,30 +122,34 @@ def _prefix_sql(width: int, name: str) -> str:
 
 
 def candidate_sql() -> list[str]:
-    """SQL (DuckDB) turning the registered `all_records_arrow` into `all_records` (with the
-    columns of `records_table`) and `person_candidates`: the same records as
-    `records.candidate_records` — every record without a valid number, plus the valid
-    ones sharing a blocking key (`records.blocking_keys`) with one of them (one semi-join
-    per key)."""
+    """SQL (DuckDB) over the registered `all_records_arrow` (the records as the port takes
+    them) making `person_candidates`, with the columns of `records_table`: the same
+    records as `records.candidate_records` — every record without a valid number, plus
+    the valid ones sharing a blocking key (`records.blocking_keys`) with one of them (one
+    semi-join per key). The derived columns (ID keys, building, community) are computed
+    for the candidates only, and for the semi-joins on the fly."""
     keys = ",\n".join(_id_key_sql(n, parts) for n, parts in enumerate(ID_KEY_PARTS, 1))
     rules = [
         ("name_key", "birth_date"), ("phone_std",), ("name_key", "address_code"),
         *((f"id_key{n}",) for n in range(1, 5)), ("id_key5", "name_key"),
     ]  # fmt: skip
     hits = "\nUNION\n".join(
-        f"SELECT v.unique_id FROM all_records v SEMI JOIN "
-        f"(SELECT {', '.join(cols)} FROM all_records WHERE NOT id_valid) w "
+        f"SELECT v.unique_id FROM keyed v SEMI JOIN "
+        f"(SELECT {', '.join(cols)} FROM keyed WHERE NOT id_valid) w "
         f"ON {' AND '.join(f'v.{c} = w.{c}' for c in cols)} WHERE v.id_valid"
         for cols in rules
     )
     return [
-        f"""CREATE OR REPLACE TABLE all_records AS
+        f"""CREATE OR REPLACE TABLE person_candidates AS
+WITH keyed AS (
+    SELECT unique_id, id_valid, name_key, birth_date, phone_std, address_code,
+{keys}
+    FROM all_records_arrow),
+hits AS ({hits})
 SELECT *, {_prefix_sql(19, "building")}, {_prefix_sql(12, "community")},
 {keys}
-FROM all_records_arrow""",
-        f"""CREATE OR REPLACE TABLE person_candidates AS
-WITH hits AS ({hits})
-SELECT * FROM all_records WHERE NOT id_valid OR unique_id IN (SELECT unique_id FROM hits)
+FROM all_records_arrow
+WHERE NOT id_valid OR unique_id IN (SELECT unique_id FROM hits)
 ORDER BY unique_id""",
     ]
 
