@@ -168,9 +168,11 @@ def trained_model() -> dict[str, Any]:
 POPULATION_LEVELS: dict[tuple[str, str], tuple[tuple[int, tuple[str, ...]], ...]] = {
     ("address", "same house"): ((1, ("house_code",)),),
     ("address", "same building"): ((1, ("building",)), (-1, ("building", "house_code"))),
+    # a building's code extends its community's (both prefixes of the address code), so
+    # same building implies same community: community ∧ building counts as building
     ("address", "same community"): (
-        (1, ("community",)), (-1, ("community", "building")), (-1, ("community", "house_code")),
-        (1, ("community", "building", "house_code")),
+        (1, ("community",)), (-1, ("building",)), (-1, ("community", "house_code")),
+        (1, ("building", "house_code")),
     ),
     ("id_number", "exact"): ((1, ("id_number",)),),
 }  # fmt: skip

@@ -203,17 +203,18 @@ WITH x AS (
     FROM pm LEFT JOIN idg g USING (idx)
     LEFT JOIN clean_ids c ON pm.id_number_std IS NULL AND c.raw = pm.id_number_raw),
 y AS (SELECT *, {digits} AS d FROM x),
-fields AS (
-SELECT * EXCLUDE (d, b, birth_date, sex, address_code),
+fields AS (  -- CASE, not coalesce: the digits are parsed only where a field is missing
+SELECT * EXCLUDE (d, birth_date, sex, address_code),
        birth_date AS mention_birth,
-       coalesce(strftime(birth_date, '%Y-%m-%d'),
-                CASE WHEN year(b) BETWEEN 1880 AND year(current_date)
-                     THEN strftime(b, '%Y-%m-%d') END) AS birth_date,
-       coalesce(sex, CASE WHEN regexp_full_match(substr(d, 17, 1), '[0-9]')
-                          THEN CASE WHEN CAST(substr(d, 17, 1) AS INTEGER) % 2 = 1
-                                    THEN 'M' ELSE 'F' END END) AS sex,
+       CASE WHEN birth_date IS NOT NULL THEN strftime(birth_date, '%Y-%m-%d')
+            WHEN year({born}) BETWEEN 1880 AND year(current_date)
+            THEN strftime({born}, '%Y-%m-%d') END AS birth_date,
+       CASE WHEN sex IS NOT NULL THEN sex
+            WHEN regexp_full_match(substr(d, 17, 1), '[0-9]')
+            THEN CASE WHEN CAST(substr(d, 17, 1) AS INTEGER) % 2 = 1 THEN 'M' ELSE 'F' END
+       END AS sex,
        coalesce(address_code, house_code) AS address_code
-FROM (SELECT *, {born} AS b FROM y))
+FROM y)
 SELECT *, {order} AS tuple_key FROM fields""",
         """
 CREATE OR REPLACE TEMP TABLE rec_first AS
