@@ -91,11 +91,10 @@ def resolve(
             "i.entity_id AS person_id FROM components c JOIN ent_ids i ON i.cluster = c.root"
         )
         _person_links(con, linkage, out)
-        report.person_methods = dict(
-            con.execute(
-                "SELECT method, count(*) FROM person_links_out GROUP BY 1 ORDER BY 1"
-            ).fetchall()
-        )
+        report.person_methods = dict(con.execute(
+            "SELECT method, count(*) FROM read_parquet("
+            f"{person_sql.literal(out.staging / 'person_links.parquet')}) GROUP BY 1 ORDER BY 1"
+        ).fetchall())  # fmt: skip
         report.seconds["link_persons"] = _lap(clock)
         report.link_persons_seconds = linkage.seconds
 
@@ -209,7 +208,7 @@ _PERSON_CLUSTERS_SQL = (
 
 
 def _person_links(con: Any, linkage: PersonLinkage, out: ResolveOutput) -> None:
-    """Write `person_links`, kept as table `person_links_out`."""
+    """Write `person_links`."""
     import pyarrow as pa
 
     temp_table(con, "accepted", _pair_table(linkage.accepted))
@@ -219,8 +218,7 @@ def _person_links(con: Any, linkage: PersonLinkage, out: ResolveOutput) -> None:
     )
     temp_table(con, "named", pa.table({
         "root": pa.array(sorted({left for left, _ in linkage.joins}), pa.int64())}))  # fmt: skip
-    con.execute(f"CREATE OR REPLACE TABLE person_links_out AS {person_sql.links_sql()}")
-    out.copy(con, "person_links", "SELECT * FROM person_links_out")
+    out.copy(con, "person_links", person_sql.links_sql())
 
 
 def _explanations(con: Any, linkage: PersonLinkage, out: ResolveOutput) -> None:
