@@ -188,7 +188,7 @@ def records_sql() -> list[str]:
         "THEN try_strptime(substr(d, 7, 8), '%Y%m%d')::DATE END"
     )
     # one string per tuple: \x01 separates the fields (no field holds it)
-    order = "concat_ws(chr(1), " + ", ".join(
+    tuple_key = "concat_ws(chr(1), " + ", ".join(
         f"coalesce({c}, '')" for c in ("id_number", "name_std", "name_key", "birth_date", "sex",
                                        "phone_std", "house_code", "address_code")
     ) + ", CASE WHEN id_valid THEN 'True' ELSE 'False' END)"  # fmt: skip
@@ -215,7 +215,7 @@ SELECT * EXCLUDE (d, birth_date, sex, address_code),
        END AS sex,
        coalesce(address_code, house_code) AS address_code
 FROM y)
-SELECT *, {order} AS tuple_key FROM fields""",
+SELECT *, {tuple_key} AS tuple_key FROM fields""",
         """
 CREATE OR REPLACE TEMP TABLE rec_first AS
 SELECT tuple_key, min(idx) AS first FROM pz GROUP BY tuple_key""",
