@@ -64,11 +64,6 @@ class ConstrainedClusters:
         """Whether the component of i holds an ID label."""
         return bool(self._labels.get(self.find(i)))
 
-    def moved(self) -> dict[int, int]:
-        """Every record this structure knows (seeded or joined) → its root now."""
-        known = set(self._parent) | set(self._parent.values()) | set(self._labels)
-        return {i: self.find(i) for i in sorted(known)}
-
 
 def accept_pairs(clusters: ConstrainedClusters, pairs: ScoredPairs, threshold: float) -> list[int]:
     """Join pairs at or above `threshold`, best first (weight, then the records); returns

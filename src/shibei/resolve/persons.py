@@ -123,13 +123,13 @@ def _joined_roots(joins: Sequence[tuple[int, int]]) -> Any:
     """The table `final_roots(node, root)` for the rare-name joins (leftover root,
     person root): every component joined to one person goes to the smallest root among
     them (a leftover joins one person; no join is refused: a leftover holds no label)."""
+    import pyarrow as pa
+
     smallest: dict[int, int] = {}
     for leftover, person in joins:
         smallest[person] = min(smallest.get(person, person), leftover)
     nodes = sorted({n for pair in joins for n in pair})
     person_of = {leftover: person for leftover, person in joins}
-    import pyarrow as pa
-
     return pa.table({
         "node": pa.array(nodes, pa.int64()),
         "root": pa.array([smallest[person_of.get(n, n)] for n in nodes], pa.int64())})  # fmt: skip

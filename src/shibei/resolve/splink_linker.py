@@ -88,8 +88,7 @@ class SplinkLinker:
         con = db.duckdb_con
         try:
             con.register("all_records_arrow", records)
-            for sql in candidate_sql():
-                con.execute(sql).fetchall()
+            con.execute(candidate_sql())
             (count,) = con.execute("SELECT count(*) FROM person_candidates").fetchall()[0]
             if int(count) < 2:
                 return ScoredPairs.of([])
@@ -121,7 +120,7 @@ def _prefix_sql(width: int, name: str) -> str:
     return f"{person_sql.address_prefix_sql(width)} AS {name}"
 
 
-def candidate_sql() -> list[str]:
+def candidate_sql() -> str:
     """SQL (DuckDB) over the registered `all_records_arrow` (the records as the port takes
     them) making `person_candidates`, with the columns of `records_table`: the same
     records as `records.candidate_records` — every record without a valid number, plus
@@ -139,8 +138,7 @@ def candidate_sql() -> list[str]:
         f"ON {' AND '.join(f'v.{c} = w.{c}' for c in cols)} WHERE v.id_valid"
         for cols in rules
     )
-    return [
-        f"""CREATE OR REPLACE TABLE person_candidates AS
+    return f"""CREATE OR REPLACE TABLE person_candidates AS
 WITH keyed AS (
     SELECT unique_id, id_valid, name_key, birth_date, phone_std, address_code,
 {keys}
@@ -150,8 +148,7 @@ SELECT *, {_prefix_sql(19, "building")}, {_prefix_sql(12, "community")},
 {keys}
 FROM all_records_arrow
 WHERE NOT id_valid OR unique_id IN (SELECT unique_id FROM hits)
-ORDER BY unique_id""",
-    ]
+ORDER BY unique_id"""
 
 
 def scored_pairs(table: Any, levels: dict[str, list[tuple[str, float]]]) -> ScoredPairs:
