@@ -66,6 +66,7 @@ from shibei.standardize.address_words import (
     ROAD_FULL,
     ROAD_JOIN,
     ROAD_LETTERS,
+    SECTION,
     SUBPOI_TAIL,
     SUBPOI_TAIL_LAST,
     TOWN,
@@ -272,15 +273,17 @@ def _add_marks(state: _State, start: int, end: int) -> None:
         _add_redundant(state, m.start(), m.end())
 
 
-def _add_repeat(state: _State, start: int, end: int, label: str, renamed: set[str]) -> None:
+def _add_repeat(state: _State, start: int, end: int, label: str, renamed: dict[str, int]) -> None:
     """A division named again (浙江省杭州市浙江省杭州市…) is `redundant`. When the second
     writing is the fuller one (北京 北京市, 浙江杭州 浙江省杭州市), the chain starts again
     there: the first writing, from that division on, is the redundant one, and the
     divisions it named take their labels where they are written again (`renamed`: the
-    labels still to be named again, kept by the caller over one text)."""
+    labels still to be named again and where their first writing is, kept by the caller
+    over one text; `_restore_unnamed` gives those never written again their labels
+    back)."""
     s, elements = state.text, state.elements
     if label in renamed:  # a division of the restarted chain, written again
-        renamed.discard(label)
+        del renamed[label]
         elements.append(_element(label, s[start:end], start, end))
         return
     for j in range(len(elements) - 1, -1, -1):
@@ -291,8 +294,8 @@ def _add_repeat(state: _State, start: int, end: int, label: str, renamed: set[st
                     old, text, _, p, e = elements[i]
                     if old in _DIVISION_LABELS:
                         elements[i] = _element("redundant", text, p, e)
-                        renamed.add(old)
-                renamed.discard(label)
+                        renamed[old] = i
+                renamed.pop(label, None)
                 elements.append(_element(label, s[start:end], start, end))
                 return
             break
@@ -306,10 +309,9 @@ _REPEAT = "repeat"  # a `NameEntry` kind: the name of a division already in the 
 # -- pass 1: divisions -------------------------------------------------------------------
 
 
-def _parse_divisions(state: _State) -> int:
+def _parse_divisions(state: _State, pos: int = 0) -> int:
     s, n = state.text, len(state.text)
-    pos = 0
-    renamed: set[str] | None = None  # labels a restarted chain has still to name again
+    renamed: dict[str, int] = {}  # labels a restarted chain has still to name again
     while pos < n:
         if s[pos] in _SEPARATORS:
             gap = pos
@@ -343,15 +345,39 @@ def _parse_divisions(state: _State) -> int:
                 continue
             length, entry = found
             if entry.kind == _REPEAT:  # a division already named
-                if renamed is None:
-                    renamed = set()
                 _add_repeat(state, pos, pos + length, _division_label(entry.division), renamed)
                 pos += length
                 continue
             pos = _accept_division(state, pos, length, entry)
             if pos < 0:
                 break
+    _restore_unnamed(state, renamed)
     return max(pos, 0) if pos >= 0 else 0
+
+
+def _restore_unnamed(state: _State, renamed: dict[str, int]) -> None:
+    """A division of a restarted chain that is not written again keeps its first writing
+    (浙江省杭州市西湖区西溪街道 浙江省杭州市西湖区文三路: 西溪街道 is the town)."""
+    for label, i in renamed.items():
+        _, text, _, p, e = state.elements[i]
+        state.elements[i] = _element(label, text, p, e)
+
+
+def _late_chain(state: _State, at: int) -> bool:
+    """Whether a province or city written in full starts a word after text with no
+    division (华阳小区 浙江省杭州市…, 收货地址:浙江省…, a phone number then the address):
+    the divisions are read from there."""
+    if state.chain or not state.seen.isdisjoint(_DIVISION_LABELS):
+        return False
+    s, table = state.text, state.table
+    for length in table.name_lengths.get(s[at : at + 2], ()):
+        if (
+            at + length <= len(s)
+            and s[at : at + length] in table.upper_names
+            and not _road_after(s, at + length)
+        ):
+            return True
+    return False
 
 
 def _foreign_district_end(state: _State, pos: int) -> int:
@@ -364,7 +390,9 @@ def _foreign_district_end(state: _State, pos: int) -> int:
         return pos
     s, table = state.text, state.table
     for length in table.name_lengths.get(s[pos : pos + 2], ()):
-        entries = table.names.get(s[pos : pos + length]) if length >= 3 else None
+        if length < 3 or length > len(s) - pos:
+            continue
+        entries = table.names.get(s[pos : pos + length])
         if (
             entries
             and any(e.kind == "full" and e.division.level == "district" for e in entries)
@@ -470,6 +498,8 @@ def _match_division(state: _State, pos: int) -> tuple[int, NameEntry] | None:
             continue
         entries = (own or []) + (anywhere or [])
         after = pos + length
+        if name[-1] == "市" and s.startswith("场", after):
+            continue  # 杭州市场: a market named after the city
         road_after = _road_after(s, after)
         if road_after and deepest is not None and name[-1] in _LEVEL_LAST:
             # 杭州市 + 东大街 after 浙江省: a full name under the division before it is
@@ -481,8 +511,14 @@ def _match_division(state: _State, pos: int) -> tuple[int, NameEntry] | None:
             codes = [d.code for d in chain]
             for e in entries:
                 if e.division.code in codes:
-                    if e.kind == "short" and _ONE_LETTER_ROAD.match(s, after):
-                        return None  # 余杭区 + 余杭塘路: a road named after the place
+                    if e.kind == "short" and (
+                        _ONE_LETTER_ROAD.match(s, after)
+                        or GUARD_AFTER.match(s, after)
+                        or _NAMED_ZONE.match(s, after)
+                    ):
+                        # a road or place named after the division: 余杭区 + 余杭塘路,
+                        # 嘉兴市 + 嘉兴学院, 西湖区 + 西湖科技园区
+                        return None
                     return length, NameEntry(e.division, _REPEAT)
             code, rank = deepest.code, LEVEL_RANK[deepest.level]
             consistent = [
@@ -634,6 +670,9 @@ def _parse_rest(state: _State, pos: int) -> None:
         after = s[e] if e < n else ""
         if m.lastgroup == "word":
             start = m.start() if m.start() >= done else done
+            if start > pos and s[start] in state.table.upper_first and _late_chain(state, start):
+                _parse_rest(state, _parse_divisions(state, start))
+                return
             end = e
             nxt = tokens[i + 1] if i < last else None
             if nxt is not None and nxt.start() == end:
@@ -773,6 +812,9 @@ def _kind(m: re.Match[str]) -> str:
     return "sep" if m.group("sep") is not None else "word"
 
 
+# a direction alone after a road or place (文三路 + 北), or ending a place's name (万达广场 + 北)
+_DIRECTION = frozenset("东西南北")
+_PLACE_DIRECTION = re.compile(rf"(?:{POI_END.pattern})[东西南北]$")
 # what, once seen, stops a word being read as a town, devzone or community
 _BEFORE_TOWN = frozenset({"road", "poi", "community", "town", "roadno"})
 _BEFORE_DEVZONE = frozenset({"road", "poi", "devzone", "roadno"})
@@ -803,6 +845,15 @@ def _parse_word(state: _State, start: int, end: int) -> None:
             stair = m.group("stair")
             value = chinese_numeral_value(stair) if stair else None
             state.add(label, p, m.end(), value)
+            p = m.end()
+            continue
+        if end - p == 1 and s[p] in _DIRECTION and state.last is not None:
+            # 文三路 + 北: north of the road; a door number after it is still the road's
+            state.elements.append(_element("assist", s[p:end], p, end))
+            state.seen.add("assist")
+            return
+        if state.last == "road" and (m := SECTION.match(s, p, end)):
+            state.add("subroad", p, m.end())
             p = m.end()
             continue
         if may_assist and state.last is not None and (m := ASSIST.match(s, p, end)):
@@ -932,6 +983,10 @@ def _place_label(state: _State) -> str:
     return "subpoi" if "poi" in state.seen else "poi"
 
 
+# a part named by a direction or phase (a numbered 区 is the place's own name: 朝晖七区)
+_PART_TAIL = re.compile(
+    r"[东西南北中]区|[东西南北中一二三四五六七八九十0-9A-Z]期|[东西南北正后侧]门"
+)
 _NUMBERED_ZONE = re.compile(r"[0-9A-Z一二三四五六七八九十]+[区期]")
 
 
@@ -949,6 +1004,8 @@ def _add_poi_tail(state: _State, p: int, end: int) -> None:
     m = PERSON_TAIL.search(s, p, end) if final in PERSON_TAIL_LAST else None
     if m is not None and (m.start() > p or state.last is not None):
         tail = ("person", m.start())
+    elif final in _DIRECTION and end - p >= 4 and _PLACE_DIRECTION.search(s, p, end):
+        tail = ("assist", end - 1)  # 万达广场 + 北: north of the place
     elif (
         final in ASSIST_TAIL_LAST
         and (m := ASSIST_TAIL.search(s, p, end))
@@ -973,6 +1030,8 @@ def _add_poi_tail(state: _State, p: int, end: int) -> None:
                 head_end = 0  # 花园酒店, 广场店: one name
         if not head_end and stop - p >= 5 and s[stop - 1] in PLACE_REST_LAST:
             head_end = _named_part_start(s, p, stop)
+        if not head_end and stop - p >= 4 and _PART_TAIL.match(s, stop - 2, stop):
+            head_end = stop - 2  # 朝晖 + 东区, 星耀 + 二期, 万达 + 南门: a part of the place
         if head_end:
             state.add(_place_label(state), p, head_end)
             state.add("subpoi", head_end, stop)
@@ -1020,6 +1079,8 @@ _PLACE_AFTER_SHORT = re.compile(
     r"花园|小区|公寓|大厦|广场|家园|新村|山庄|大楼|市场|商城|中心|医院|学校|中学|小学"
     r"|[0-9A-Z一二三四五六七八九十]+[区期]|社区|村(?![路街道巷口信镇乡庄民])"  # 佛堂村: a village
 )
+# a zone named after the place before it (西湖 + 科技园区): the zone's word right after it
+_NAMED_ZONE = re.compile(r"[^\s0-9路街巷]{0,2}?(?:开发区|园区|工业区|保税区|高新区|新区)")
 _ONE_LETTER_ROAD = re.compile(
     r"[^\s0-9东西南北中]{1}(?:路|街|大街|大道|巷)(?![0-9一二三四五六七八九十])"
 )
@@ -1238,14 +1299,16 @@ def _number_labels(
         if "floorno" in seen:
             return ["roomno"] if "roomno" not in seen else [None]
         if "houseno" not in seen:
-            long_tail = is_last and len(digits) >= 3 and bool(seen & {"poi", "subpoi", "roadno"})
-            if long_tail and seen & {"poi", "subpoi"}:
-                return ["roomno"]
+            if is_last and len(digits) >= 3 and not seen.isdisjoint(_ROOM_AFTER):
+                return ["roomno"]  # 华阳小区1102, 柳营路669弄14号1102: a room
             return ["houseno"]
         if seen & {"cellno", "floorno"} or is_last or len(digits) >= 3:
             return ["roomno"] if "roomno" not in seen else [None]  # 3幢401: cells are short
         return ["cellno"]
     return _fill(seen, n, digits)
+
+
+_ROOM_AFTER = frozenset({"poi", "subpoi", "subroadno"})
 
 
 def _room_on_floor(floor: str, nxt: re.Match[str]) -> bool:

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 
-ROAD_SUFFIX = r"(?:支路|路(?!口)|大道|大街|街(?!道)|道(?!办)|巷|胡同|公路|环路)"
+# 街 followed by another suffix is the road's name (新街大道); 街道 is a town, not a road
+ROAD_SUFFIX = r"(?:支路|路(?!口)|大道|大街|街(?!道|大道|路|大街)|(?<!街)道(?!办)|巷|胡同|公路|环路)"
 ROAD_AFTER = re.compile(rf"[东西南北中]?[一二三四五六七八九十0-9]{{0,3}}{ROAD_SUFFIX}")
 # the letters a ROAD_AFTER match may start with (a cheap test before the regex)
 ROAD_AFTER_FIRST = frozenset("东西南北中一二三四五六七八九十0123456789支路大街道巷胡公环")
@@ -18,15 +19,14 @@ GUARD_AFTER = re.compile(
 # a village's group (村民小组) is a road in the labelling scheme: 王家一组, 三队, 后郢村民组
 GROUP_SUFFIX = r"(?:村民小组|居民小组|村民组|小组|组|队)"
 ROAD = re.compile(
-    rf"[^\s0-9]{{1,12}}?[东西南北中]?[一二三四五六七八九十0-9]{{0,3}}{ROAD_SUFFIX}"
-    # the section is part of the road (人民南路四段, 文三路东段, 一环路南三段); a direction
-    # alone after it is not (文三路北: north of the road)
-    r"(?:(?:[东西南北中][一二三四五六七八九十]{0,3}|[一二三四五六七八九十]{1,3})段)?|"
+    rf"[^\s0-9]{{1,12}}?[东西南北中]?[一二三四五六七八九十0-9]{{0,3}}{ROAD_SUFFIX}|"
     rf"[^\s0-9]{{0,12}}?[0-9]{{1,3}}号?{ROAD_SUFFIX}|"  # 东风3路, 18号大街
     r"[^\s0-9]{0,12}?[GSX]?[0-9]{2,3}(?:国道|省道|县道)|"  # 104国道, G104国道, 03省道
     rf"[^\s0-9]{{0,6}}?第?[一二三四五六七八九十]{{1,3}}{GROUP_SUFFIX}|"
     r"[^\s0-9]{1,6}?(?:村民小组|居民小组|村民组)"
 )
+# a section of the road before it is a subroad (人民南路 + 四段, 文三路 + 东段, 一环路 + 南三段)
+SECTION = re.compile(r"(?:[东西南北中][一二三四五六七八九十]{0,3}|[一二三四五六七八九十]{1,3})段")
 ROAD_FULL = re.compile(rf"(?:{ROAD.pattern})$")
 # every ROAD match holds one of these (its suffix's last letter, or 组): a cheap test first
 ROAD_LETTERS = frozenset("路道街巷同组队")

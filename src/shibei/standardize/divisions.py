@@ -197,6 +197,7 @@ class DivisionTable:
         )
         """Full names of provinces and cities (浙江省, 杭州市)."""
         self.max_upper_length = max(len(n) for n in self.upper_names)
+        self.upper_first = frozenset(name[0] for name in self.upper_names)
         self.max_name_length = max(len(n) for n in self.names)
         self.max_town_length = max(len(n) for n in self.town_names)
         lengths: dict[str, set[int]] = {}

@@ -24,6 +24,28 @@ def spans(text: str) -> list[tuple[str, str]]:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        # a province or city written in full after a place, a lead-in with punctuation or
+        # a phone number: the divisions are read from there
+        ("华阳小区 浙江省杭州市西湖区文三路8号",
+         [("poi", "华阳小区"), ("prov", "浙江省"), ("city", "杭州市"), ("district", "西湖区"),
+          ("road", "文三路"), ("roadno", "8号")]),
+        ("收货地址:浙江省杭州市西湖区文三路8号",
+         [("poi", "收货地址"), ("redundant", ":"), ("prov", "浙江省"), ("city", "杭州市"),
+          ("district", "西湖区"), ("road", "文三路"), ("roadno", "8号")]),
+        # … not a road or place named after it, nor a market
+        ("解放路杭州市第一人民医院", [("road", "解放路"), ("poi", "杭州市第一人民医院")]),
+        ("杭州市场", [("poi", "杭州市场")]),
+    ],
+)  # fmt: skip
+def test_reads_divisions_written_after_other_text(
+    text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert spans(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         # a village after its town; a 村委/居委 and a 居民区 are communities
         ("浙江省金华市义乌市佛堂镇下宅村",
          [("prov", "浙江省"), ("city", "金华市"), ("district", "义乌市"), ("town", "佛堂镇"),
@@ -92,10 +114,20 @@ def test_reads_villages_communities_and_groups(text: str, expected: list[tuple[s
     ("text", "expected"),
     [
         # a section is the road's; a direction alone after it is not (north of the road)
+        # a section of a road is a subroad of it
         ("杭州市西湖区文三路东段",
-         [("city", "杭州市"), ("district", "西湖区"), ("road", "文三路东段")]),
+         [("city", "杭州市"), ("district", "西湖区"), ("road", "文三路"), ("subroad", "东段")]),
         ("成都市武侯区一环路南三段",
-         [("city", "成都市"), ("district", "武侯区"), ("road", "一环路南三段")]),
+         [("city", "成都市"), ("district", "武侯区"), ("road", "一环路"),
+          ("subroad", "南三段")]),
+        # a direction alone after a road or place says where, near it
+        ("杭州市西湖区文三路北",
+         [("city", "杭州市"), ("district", "西湖区"), ("road", "文三路"), ("assist", "北")]),
+        ("杭州市西湖区万达广场北",
+         [("city", "杭州市"), ("district", "西湖区"), ("poi", "万达广场"), ("assist", "北")]),
+        # 街 before another road word is the road's name; 街道 is a town, never a road
+        ("杭州市萧山区新街镇新街大道",
+         [("city", "杭州市"), ("district", "萧山区"), ("town", "新街镇"), ("road", "新街大道")]),
         ("文三路东50米", [("road", "文三路"), ("assist", "东50米")]),
         ("杭州市西湖区文三路北侧",
          [("city", "杭州市"), ("district", "西湖区"), ("road", "文三路"),
@@ -117,6 +149,10 @@ def test_reads_villages_communities_and_groups(text: str, expected: list[tuple[s
         ("上海市徐汇区宜山路700弄5号302室",
          [("city", "上海市"), ("district", "徐汇区"), ("road", "宜山路"),
           ("roadno", "700弄"), ("houseno", "5号"), ("roomno", "302室")]),
+        # a long number ending the text after a side road's door number is a room
+        ("杭州市西湖区文三路竹竿巷14号1102",
+         [("city", "杭州市"), ("district", "西湖区"), ("road", "文三路"),
+          ("subroad", "竹竿巷"), ("subroadno", "14号"), ("roomno", "1102")]),
         # a generic facility named after its road is a place, not a road
         ("杭州市上城区中山路小学",
          [("city", "杭州市"), ("district", "上城区"), ("poi", "中山路小学")]),

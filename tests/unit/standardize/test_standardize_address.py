@@ -252,7 +252,8 @@ def test_offsets_always_cover_the_normalized_text(text: str) -> None:
          {"district": "慈溪市", "town": "观海卫镇", "poi": "工业园区", "subpoi": "东区"}),
         # a road's section is part of the road
         ("成都市武侯区人民南路四段11号附近",
-         {"city": "成都市", "district": "武侯区", "road": "人民南路四段", "roadno": 11,
+         {"city": "成都市", "district": "武侯区", "road": "人民南路", "subroad": "四段",
+          "subroadno": 11,
           "assist": "附近"}),
         # two roads joined by 与: the joining word places the crossing (assist, the first)
         ("杭州市西湖区文三路与古翠路交叉口",

@@ -40,10 +40,25 @@ def spans(text: str) -> list[tuple[str, str]]:
          [("prov", "浙江省"), ("city", "杭州市"), ("district", "西湖区"),
           ("redundant", "浙江省"), ("redundant", "杭州市"), ("redundant", "西湖区"),
           ("road", "文三路"), ("roadno", "8号")]),
+        # one division written twice inside the chain: the second is redundant
+        ("杭州市西湖区西湖区文三路8号",
+         [("city", "杭州市"), ("district", "西湖区"), ("redundant", "西湖区"),
+          ("road", "文三路"), ("roadno", "8号")]),
+        # a place named after a division in the chain is no repeat of it
+        ("嘉兴市南湖区嘉兴学院梁林校区",
+         [("city", "嘉兴市"), ("district", "南湖区"), ("poi", "嘉兴学院"),
+          ("subpoi", "梁林校区")]),
+        ("杭州市西湖区三墩镇西湖科技园区振华路",
+         [("city", "杭州市"), ("district", "西湖区"), ("town", "三墩镇"),
+          ("poi", "西湖科技园区"), ("road", "振华路")]),
         ("浙江 浙江省杭州市西湖区文三路8号",
          [("redundant", "浙江"), ("prov", "浙江省"), ("city", "杭州市"), ("district", "西湖区"),
           ("road", "文三路"), ("roadno", "8号")]),
         # written again more fully, the chain starts again: the first writing is redundant
+        # (a division it named that is not written again keeps its label)
+        ("杭州西湖区杭州市文三路8号",
+         [("redundant", "杭州"), ("district", "西湖区"), ("city", "杭州市"), ("road", "文三路"),
+          ("roadno", "8号")]),
         ("杭州西湖区杭州市西湖区文三路8号",
          [("redundant", "杭州"), ("redundant", "西湖区"), ("city", "杭州市"),
           ("district", "西湖区"), ("road", "文三路"), ("roadno", "8号")]),
