@@ -86,6 +86,7 @@ def resolve(
             con.execute(sql)
         events = assign_ids_sql(con, "person", "P", at=at)
         con.execute("CREATE OR REPLACE TEMP TABLE person_ledger AS SELECT * FROM ent_ledger")
+        con.execute("DROP VIEW ent_mentions")  # (the organizations' is a table)
         con.execute(
             "CREATE OR REPLACE TABLE fin AS SELECT c.rec, c.root, c.snapshot, "
             "i.entity_id AS person_id FROM components c JOIN ent_ids i ON i.cluster = c.root"
@@ -193,17 +194,23 @@ def _previous(con: Any, previous: Path, links: str, entity: str) -> None:
 
 
 _PERSON_CLUSTERS_SQL = (
-    """CREATE OR REPLACE TEMP TABLE ent_mentions AS
+    # per mention, read only where an earlier run's links or ledger are compared
+    """CREATE OR REPLACE TEMP VIEW ent_mentions AS
        SELECT c.root AS cluster, pr.mention_id, pr.batch, pr.label
        FROM pr JOIN components c USING (rec)""",
     """CREATE OR REPLACE TEMP VIEW ent_keys AS
-       SELECT DISTINCT cluster, label AS k FROM ent_mentions WHERE label IS NOT NULL
+       SELECT DISTINCT c.root AS cluster, g.label AS k FROM components c JOIN rg g USING (rec)
+       WHERE g.label IS NOT NULL
        UNION ALL SELECT cluster, mention_id FROM ent_mentions""",
-    # anchor: the smallest valid number (or split-off label), else the first mention
+    # anchor: the smallest valid number (or split-off label), else the first mention —
+    # per record: its first mention is its smallest mention id (`pm` is in mention-id order)
     """CREATE OR REPLACE TEMP TABLE ent_anchor AS
-       SELECT cluster, coalesce(min(label), min(mention_id)) AS anchor,
-              arg_min(batch, mention_id) AS first_batch
-       FROM ent_mentions GROUP BY cluster""",
+       WITH firsts AS (
+           SELECT c.root AS cluster, min(g.label) AS label, min(f.idx) AS first
+           FROM pr_fields f JOIN components c USING (rec) JOIN rg g USING (rec)
+           WHERE f.is_first GROUP BY c.root)
+       SELECT f.cluster, coalesce(f.label, pm.mention_id) AS anchor, pm.batch AS first_batch
+       FROM firsts f JOIN pm ON pm.idx = f.first""",
 )
 
 

@@ -148,7 +148,10 @@ def assign_ids_sql(con: Any, entity_type: str, prefix: str, *, at: datetime) -> 
         "FROM prev_ledger WHERE entity_type = ?",
         [entity_type],
     )
-    for sql in _ASSIGN_SQL:
+    (old,) = con.execute("SELECT count(*) FROM ent_old").fetchone()
+    # with no earlier entity nothing continues and nothing splits: the comparisons of every
+    # mention with the earlier run are skipped
+    for sql in (*(_CONTINUE_SQL if old else _NOTHING_CONTINUES_SQL), _NEW_SQL):
         con.execute(sql)
     (issued,) = con.execute(
         "SELECT coalesce(max(TRY_CAST(substr(entity_id, 2) AS BIGINT)), 0) FROM ent_old"
@@ -185,16 +188,12 @@ def assign_ids_sql(con: Any, entity_type: str, prefix: str, *, at: datetime) -> 
     return events
 
 
-_ASSIGN_SQL = (
+_CONTINUE_SQL = (
     # 1. continue previous entities whose anchor a cluster holds; the smallest id survives
     """CREATE OR REPLACE TEMP TABLE ent_cont AS
        SELECT DISTINCT k.cluster, o.entity_id FROM ent_keys k JOIN ent_old o ON o.anchor = k.k""",
     """CREATE OR REPLACE TEMP TABLE ent_kept AS
        SELECT cluster, min(entity_id) AS entity_id FROM ent_cont GROUP BY cluster""",
-    # the batch an event is dated by: the cluster's first batch not seen before
-    """CREATE OR REPLACE TEMP TABLE ent_fresh AS
-       SELECT cluster, min(batch) AS b FROM ent_mentions
-       WHERE mention_id NOT IN (SELECT mention_id FROM prev_links) GROUP BY cluster""",
     # 2. splits: a cluster that kept no id, holding mentions of an entity that continues
     """CREATE OR REPLACE TEMP TABLE ent_split AS
        SELECT cluster, before FROM (
@@ -202,8 +201,24 @@ _ASSIGN_SQL = (
            FROM ent_mentions m JOIN prev_links p USING (mention_id)
            WHERE m.cluster NOT IN (SELECT cluster FROM ent_kept) GROUP BY m.cluster)
        WHERE before IN (SELECT entity_id FROM ent_kept)""",
-    # 3. new ids after the largest issued, in anchor order
-    """CREATE OR REPLACE TEMP TABLE ent_new AS
-       SELECT cluster, row_number() OVER (ORDER BY anchor) AS n FROM ent_anchor
-       WHERE cluster NOT IN (SELECT cluster FROM ent_kept)""",
+    # the batch an event is dated by: the cluster's first batch not seen before (only the
+    # clusters of events: a merge or a split)
+    """CREATE OR REPLACE TEMP TABLE ent_fresh AS
+       SELECT cluster, min(batch) AS b FROM ent_mentions
+       WHERE cluster IN (SELECT cluster FROM ent_cont GROUP BY cluster HAVING count(*) > 1
+                         UNION ALL SELECT cluster FROM ent_split)
+         AND mention_id NOT IN (SELECT mention_id FROM prev_links)
+       GROUP BY cluster""",
 )
+_NOTHING_CONTINUES_SQL = (
+    "CREATE OR REPLACE TEMP TABLE ent_cont AS SELECT cluster, anchor AS entity_id "
+    "FROM ent_anchor LIMIT 0",
+    "CREATE OR REPLACE TEMP TABLE ent_kept AS SELECT * FROM ent_cont",
+    "CREATE OR REPLACE TEMP TABLE ent_split AS SELECT cluster, entity_id AS before FROM ent_cont",
+    "CREATE OR REPLACE TEMP TABLE ent_fresh AS SELECT cluster, first_batch AS b "
+    "FROM ent_anchor LIMIT 0",
+)
+# 3. new ids after the largest issued, in anchor order
+_NEW_SQL = """CREATE OR REPLACE TEMP TABLE ent_new AS
+       SELECT cluster, row_number() OVER (ORDER BY anchor) AS n FROM ent_anchor
+       WHERE cluster NOT IN (SELECT cluster FROM ent_kept)"""
