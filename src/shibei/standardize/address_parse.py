@@ -1031,7 +1031,7 @@ def _add_poi_tail(state: _State, p: int, end: int) -> None:
         if not head_end and stop - p >= 5 and s[stop - 1] in PLACE_REST_LAST:
             head_end = _named_part_start(s, p, stop)
         if not head_end and stop - p >= 4 and _PART_TAIL.match(s, stop - 2, stop):
-            head_end = stop - 2  # 朝晖 + 东区, 星耀 + 二期, 万达 + 南门: a part of the place
+            head_end = stop - 2  # 金城 + 东区, 万达 + 南门: a part of the place
         if head_end:
             state.add(_place_label(state), p, head_end)
             state.add("subpoi", head_end, stop)

@@ -113,7 +113,6 @@ def test_reads_villages_communities_and_groups(text: str, expected: list[tuple[s
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        # a section is the road's; a direction alone after it is not (north of the road)
         # a section of a road is a subroad of it
         ("杭州市西湖区文三路东段",
          [("city", "杭州市"), ("district", "西湖区"), ("road", "文三路"), ("subroad", "东段")]),

@@ -250,7 +250,16 @@ def test_offsets_always_cover_the_normalized_text(text: str) -> None:
         # after a town a zone word is a place in it (see test_standardize_address_scheme)
         ("慈溪市观海卫镇工业园区东区",
          {"district": "慈溪市", "town": "观海卫镇", "poi": "工业园区", "subpoi": "东区"}),
-        # a road's section is part of the road
+        # a part named by a direction, a phase or a gate ends a place's name; a numbered 区 is
+        # the place's own name
+        ("杭州市萧山区金城东区12幢",
+         {"city": "杭州市", "district": "萧山区", "poi": "金城", "subpoi": "东区",
+          "houseno": 12}),
+        ("杭州市滨江区万达南门",
+         {"city": "杭州市", "district": "滨江区", "poi": "万达", "subpoi": "南门"}),
+        ("杭州市下城区朝晖七区5幢",
+         {"city": "杭州市", "district": "下城区", "poi": "朝晖七区", "houseno": 5}),
+        # a road's section is a subroad
         ("成都市武侯区人民南路四段11号附近",
          {"city": "成都市", "district": "武侯区", "road": "人民南路", "subroad": "四段",
           "subroadno": 11,
