@@ -380,6 +380,19 @@ def _late_chain(state: _State, at: int) -> bool:
     return False
 
 
+def _lead_in(state: _State) -> None:
+    """What came before a late chain, when it is one short word naming no place (收货地址:
+    浙江省…), is a lead-in: `redundant`, as when no separator follows it."""
+    words = [i for i, e in enumerate(state.elements) if e.label != "redundant"]
+    if len(words) != 1:
+        return
+    label, text, _, p, e = state.elements[words[0]]
+    if label == "poi" and len(text) <= _LEAD_MAX and not _names_a_place(text):
+        state.elements[words[0]] = _element("redundant", text, p, e)
+        state.seen.discard("poi")
+        state.last = None
+
+
 def _foreign_district_end(state: _State, pos: int) -> int:
     """A district written in full under a province or city it is not part of (宁波市 +
     萧山区): the text's district all the same, labelled but kept out of the chain (which
@@ -446,10 +459,15 @@ def _lead_before_division(state: _State, pos: int, first: Division | None) -> in
                 lead = s[pos:i]
                 if lead in table.town_names:  # 某某街道 + 浙江省…: a town before its province
                     return i
-                if POI_ONLY.search(lead) or ROAD.search(lead) or GUARD_AFTER.search(lead):
+                if _names_a_place(lead):
                     return pos
                 return i if i - pos <= _LEAD_MAX else pos
     return pos
+
+
+def _names_a_place(text: str) -> bool:
+    """Whether text holds a place, road or landmark word: it is then no lead-in."""
+    return bool(POI_ONLY.search(text) or ROAD.search(text) or GUARD_AFTER.search(text))
 
 
 _LEAD_RUN = re.compile("[^0-9" + re.escape("".join(sorted(_SEPARATORS))) + "]*")
@@ -671,6 +689,7 @@ def _parse_rest(state: _State, pos: int) -> None:
         if m.lastgroup == "word":
             start = m.start() if m.start() >= done else done
             if start > pos and s[start] in state.table.upper_first and _late_chain(state, start):
+                _lead_in(state)
                 _parse_rest(state, _parse_divisions(state, start))
                 return
             end = e

@@ -29,8 +29,9 @@ def spans(text: str) -> list[tuple[str, str]]:
         ("华阳小区 浙江省杭州市西湖区文三路8号",
          [("poi", "华阳小区"), ("prov", "浙江省"), ("city", "杭州市"), ("district", "西湖区"),
           ("road", "文三路"), ("roadno", "8号")]),
+        # (a short word naming no place before it is a lead-in, as without the colon)
         ("收货地址:浙江省杭州市西湖区文三路8号",
-         [("poi", "收货地址"), ("redundant", ":"), ("prov", "浙江省"), ("city", "杭州市"),
+         [("redundant", "收货地址"), ("redundant", ":"), ("prov", "浙江省"), ("city", "杭州市"),
           ("district", "西湖区"), ("road", "文三路"), ("roadno", "8号")]),
         # … not a road or place named after it, nor a market
         ("解放路杭州市第一人民医院", [("road", "解放路"), ("poi", "杭州市第一人民医院")]),
