@@ -1002,10 +1002,9 @@ def _place_label(state: _State) -> str:
     return "subpoi" if "poi" in state.seen else "poi"
 
 
-# a part named by a direction or phase (a numbered 区 is the place's own name: 朝晖七区)
-_PART_TAIL = re.compile(
-    r"[东西南北中]区|[东西南北中一二三四五六七八九十0-9A-Z]期|[东西南北正后侧]门"
-)
+# a part named by a direction, a lettered phase or a gate (a numbered 区 is the place's own
+# name: 朝晖七区; a numbered phase is read as a number: 二期 is 2期 after normalization)
+_PART_TAIL = re.compile(r"[东西南北中]区|[东西南北中A-Z]期|[东西南北正后侧]门")
 _NUMBERED_ZONE = re.compile(r"[0-9A-Z一二三四五六七八九十]+[区期]")
 
 
