@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from shibei.standardize.address_parse import NUMBER_LABELS as NUMBER_LABELS
 from shibei.standardize.address_parse import AddressElement as AddressElement
 from shibei.standardize.address_parse import parse_normalized
 from shibei.standardize.text import normalize_text, normalize_with_offsets
@@ -39,7 +40,6 @@ ADDRESS_LABELS = (
 )  # fmt: skip
 # the labels `elements_dict`, the JSON and the batch columns carry: all but `redundant`
 OUTPUT_LABELS = tuple(label for label in ADDRESS_LABELS if label != "redundant")
-NUMBER_LABELS = frozenset({"roadno", "subroadno", "houseno", "cellno", "floorno", "roomno"})
 STRUCTURAL_LABELS = (
     "prov", "city", "district", "town", "community", "road", "roadno", "houseno", "cellno",
     "floorno", "roomno",

@@ -108,6 +108,9 @@ _TOKEN = re.compile(
     r"|(?P<word>(?:[^\sA-Z0-9,.;:()\[\]/\\_\-+*'\"&|!?<>{}=~^`@$%]+"
     r"|[A-Z](?![0-9]|号楼|栋|幢|座|单元|楼|层|室|区))+)"
 )
+NUMBER_LABELS = frozenset({"roadno", "subroadno", "houseno", "cellno", "floorno", "roomno"})
+"""The labels whose value is a number (an integer where the text has digits); a number
+read as another label (万科城 + 三期, 长乐路 + 12弄) keeps its text."""
 _DIGITS = re.compile(r"[0-9]+")
 _FLOOR_F = re.compile(r"F[0-9]{1,2}|[0-9]{1,2}F")
 _UNIT_LABEL = {
@@ -919,6 +922,14 @@ def _parse_word(state: _State, start: int, end: int) -> None:
                 state.add("assist", p, p + 1)  # 文三路与古翠路: 与 places at the crossing
                 p += 1  # (和平路 after a road is a road: the joined name needs 2 letters)
                 continue
+            if (
+                state.last in _PART_OF
+                and (part := _PART_TAIL.match(s, p, end))
+                and ROAD.match(s, part.end(), end)
+            ):
+                state.add("subpoi", p, part.end())  # 科技园 + 南区 + 深南大道: the place's part
+                p = part.end()
+                continue
             if m := ROAD.match(s, p, end):
                 poi_end = _poi_before_road(s, p, m.end())
                 if poi_end:
@@ -1006,6 +1017,8 @@ def _place_label(state: _State) -> str:
 # name: 朝晖七区; a numbered phase is read as a number: 二期 is 2期 after normalization)
 _PART_TAIL = re.compile(r"[东西南北中]区|[东西南北中A-Z]期|[东西南北正后侧]门")
 _NUMBERED_ZONE = re.compile(r"[0-9A-Z一二三四五六七八九十]+[区期]")
+_PART_OF = frozenset({"poi", "subpoi", "community", "devzone"})
+"""Elements a part named by a direction, phase or gate (`_PART_TAIL`) belongs to."""
 
 
 def _add_poi_tail(state: _State, p: int, end: int) -> None:
@@ -1084,10 +1097,18 @@ def _named_part_start(s: str, p: int, stop: int) -> int:
 
 
 def _poi_before_road(s: str, start: int, end: int) -> int:
-    """The end of a poi name that a road follows inside one word (…有限公司山阴路), or 0."""
+    """The end of a poi name that a road follows inside one word (…有限公司山阴路), or
+    that a part of it and a road follow (科技园 + 南区 + 深南大道), or 0."""
     for pm in POI_END.finditer(s, start, end):
-        if pm.end() - start >= 4 and ROAD_FULL.match(s, pm.end(), end):
-            return pm.end()
+        after = pm.end()
+        if after - start >= 4 and ROAD_FULL.match(s, after, end):
+            return after
+        if (
+            after - start >= 3
+            and (part := _PART_TAIL.match(s, after, end))
+            and ROAD_FULL.match(s, part.end(), end)
+        ):
+            return after
     return 0
 
 
@@ -1201,7 +1222,10 @@ def _parse_number(
             return
         if "F" in num and "floorno" not in state.seen and _FLOOR_F.fullmatch(num):
             label = "floorno"  # F3, 3F: a floor
-        state.add(label, p, m.end(), int(num) if num.isdigit() else _number_value(num))
+        if label in NUMBER_LABELS:
+            state.add(label, p, m.end(), int(num) if num.isdigit() else _number_value(num))
+        else:
+            state.add(label, p, m.end())
         return
     if unit in (None, "号") and _is_door_range(num) and (door := _door_label(state)):
         state.add(door, p, m.end(), int(num.partition("-")[0]))  # 12-14号: a door range
@@ -1223,12 +1247,15 @@ def _parse_number(
         chunk = text[start:stop]
         if "F" in chunk and _FLOOR_F.fullmatch(chunk) and "floorno" not in state.seen:
             label = "floorno"  # F3, 3F: a floor
-        state.add(label, start, stop, int(chunk) if chunk.isdigit() else _number_value(chunk))
+        if label in NUMBER_LABELS:
+            state.add(label, start, stop, int(chunk) if chunk.isdigit() else _number_value(chunk))
+        else:
+            state.add(label, start, stop)
     if unit and labels and labels[-1] is not None:  # the unit belongs to the last part
         label, _, value, start, _ = state.elements[-1]
-        state.elements[-1] = tuple.__new__(
-            AddressElement, (label, text[start : m.end()], value, start, m.end())
-        )
+        whole = text[start : m.end()]
+        state.elements[-1] = tuple.__new__(AddressElement, (
+            label, whole, value if label in NUMBER_LABELS else whole, start, m.end()))  # fmt: skip
 
 
 def _last_place(state: _State) -> str:
@@ -1314,7 +1341,7 @@ def _number_labels(
     if door is not None:
         return [door, *_fill(seen, n - 1)]
     if n == 1:
-        if "floorno" in seen:
+        if seen & {"floorno", "cellno"}:  # 2单元301: a building is never after its unit
             return ["roomno"] if "roomno" not in seen else [None]
         if "houseno" not in seen:
             if is_last and len(digits) >= 3 and not seen.isdisjoint(_ROOM_AFTER):

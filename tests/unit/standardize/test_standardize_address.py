@@ -259,6 +259,20 @@ def test_offsets_always_cover_the_normalized_text(text: str) -> None:
          {"city": "杭州市", "district": "滨江区", "poi": "万达", "subpoi": "南门"}),
         ("杭州市下城区朝晖七区5幢",
          {"city": "杭州市", "district": "下城区", "poi": "朝晖七区", "houseno": 5}),
+        # … and so does such a part written between the place and a road; a district
+        # named so after its city stays the district
+        ("深圳市南山区科技园南区深南大道10000号",
+         {"city": "深圳市", "district": "南山区", "poi": "科技园", "subpoi": "南区",
+          "road": "深南大道", "roadno": 10000}),
+        ("华阳小区东门文三路5号",
+         {"poi": "华阳小区", "subpoi": "东门", "road": "文三路", "roadno": 5}),
+        ("攀枝花市东区炳草岗大街1号",
+         {"city": "攀枝花市", "district": "东区", "road": "炳草岗大街", "roadno": 1}),
+        # a numbered phase is a part, and a part's value is its text (numbers are integers
+        # only for door, building, unit, floor and room numbers)
+        ("合肥路666号万科城三期12号楼2单元1802",
+         {"road": "合肥路", "roadno": 666, "poi": "万科城", "subpoi": "3期", "houseno": 12,
+          "cellno": 2, "roomno": 1802}),
         # a road's section is a subroad
         ("成都市武侯区人民南路四段11号附近",
          {"city": "成都市", "district": "武侯区", "road": "人民南路", "subroad": "四段",

@@ -152,7 +152,7 @@ def test_tenants_after_a_floor_or_room_are_person(
         # a town's short name with another level word (a 镇 now a 街道) is one town
         ("浙江省杭州市萧山区新塘镇新塘村5组",
          {"prov": "浙江省", "city": "杭州市", "district": "萧山区", "town": "新塘镇",
-          "community": "新塘村", "road": 5}),
+          "community": "新塘村", "road": "5组"}),
         # a zone word after a town or village is a place in it, not a devzone
         ("萧山区宁围镇工业园区", {"district": "萧山区", "town": "宁围镇", "poi": "工业园区"}),
         # an industrial zone (工业区, 工业园区) is a place; the scheme's devzone is a
@@ -214,6 +214,9 @@ def test_places_parts_and_place_words(text: str, expected: list[tuple[str, str]]
         ("华阳小区3楼401", {"poi": "华阳小区", "houseno": 3, "roomno": 401}),
         ("华阳小区3楼2单元1201室", {"poi": "华阳小区", "houseno": 3, "cellno": 2,
                                     "roomno": 1201}),
+        # a bare number after a unit is a room: a building is never written after its unit
+        ("台东一路58号2单元301", {"road": "台东一路", "roadno": 58, "cellno": 2, "roomno": 301}),
+        ("华阳小区2单元12", {"poi": "华阳小区", "cellno": 2, "roomno": 12}),
     ],
 )  # fmt: skip
 def test_number_readings(text: str, expected: dict[str, str | int]) -> None:
