@@ -547,21 +547,26 @@ FROM picked LEFT JOIN phone_lists USING (person_id) ORDER BY person_id"""
 def conflicts_sql() -> str:
     """`person_conflicts`: every value of an attribute (name, ID number, birth date, sex)
     that has several distinct values among a person's mentions, one row per mention,
-    and the names and birth dates the deterministic stage flagged."""
+    and the names and birth dates the deterministic stage flagged. The persons with
+    several values are found in one aggregate (min ≠ max: two distinct non-null values)."""
     values = {
         "name": "name_std",
         "id_number": "id_number_std",
         "birth_date": "birth_date",
         "sex": "sex",
     }
+    differ = ", ".join(f"min({v}) <> max({v}) AS {a}_differs" for a, v in values.items())
     union = "\nUNION ALL\n".join(
         f"SELECT person_id, '{a}' AS attribute, {v} AS value, source, batch, \"row\" "
-        f"FROM m WHERE {v} IS NOT NULL AND person_id IN "
-        f"(SELECT person_id FROM m GROUP BY person_id HAVING count(DISTINCT {v}) > 1)"
+        f"FROM v WHERE {a}_differs AND {v} IS NOT NULL"
         for a, v in values.items()
     )
     return f"""
-WITH m AS (SELECT pr.*, f.person_id FROM pr JOIN fin f USING (rec))
+WITH m AS (SELECT pr.*, f.person_id FROM pr JOIN fin f USING (rec)),
+several AS (
+    SELECT person_id, {differ} FROM m GROUP BY person_id
+    HAVING {" OR ".join(f"{a}_differs" for a in values)}),
+v AS (SELECT * FROM m JOIN several USING (person_id))
 SELECT DISTINCT * FROM (
 {union}
 UNION ALL
