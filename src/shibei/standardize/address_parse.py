@@ -110,7 +110,7 @@ _TOKEN = re.compile(
 )
 NUMBER_LABELS = frozenset({"roadno", "subroadno", "houseno", "cellno", "floorno", "roomno"})
 """The labels whose value is a number (an integer where the text has digits); a number
-read as another label (万科城 + 三期, 长乐路 + 12弄) keeps its text."""
+read as another label (万科城 + 三期, 新塘村 + 5组) keeps its text."""
 _DIGITS = re.compile(r"[0-9]+")
 _FLOOR_F = re.compile(r"F[0-9]{1,2}|[0-9]{1,2}F")
 _UNIT_LABEL = {
@@ -1205,7 +1205,13 @@ def _match_town(state: _State, p: int, end: int) -> int:
     return 0
 
 
-def _number_value(part: str) -> str | int:
+def _number_value(label: str, part: str) -> str | int | None:
+    """The value of a number read as `label`: its digits as an integer for the number
+    labels (B1 → 1; a letter alone stays), None (the text) for any other label."""
+    if label not in NUMBER_LABELS:
+        return None
+    if part.isdigit():
+        return int(part)
     m = _DIGITS.search(part)
     return int(m.group()) if m else part
 
@@ -1222,10 +1228,7 @@ def _parse_number(
             return
         if "F" in num and "floorno" not in state.seen and _FLOOR_F.fullmatch(num):
             label = "floorno"  # F3, 3F: a floor
-        if label in NUMBER_LABELS:
-            state.add(label, p, m.end(), int(num) if num.isdigit() else _number_value(num))
-        else:
-            state.add(label, p, m.end())
+        state.add(label, p, m.end(), _number_value(label, num))
         return
     if unit in (None, "号") and _is_door_range(num) and (door := _door_label(state)):
         state.add(door, p, m.end(), int(num.partition("-")[0]))  # 12-14号: a door range
@@ -1247,10 +1250,7 @@ def _parse_number(
         chunk = text[start:stop]
         if "F" in chunk and _FLOOR_F.fullmatch(chunk) and "floorno" not in state.seen:
             label = "floorno"  # F3, 3F: a floor
-        if label in NUMBER_LABELS:
-            state.add(label, start, stop, int(chunk) if chunk.isdigit() else _number_value(chunk))
-        else:
-            state.add(label, start, stop)
+        state.add(label, start, stop, _number_value(label, chunk))
     if unit and labels and labels[-1] is not None:  # the unit belongs to the last part
         label, _, value, start, _ = state.elements[-1]
         whole = text[start : m.end()]
