@@ -193,7 +193,12 @@ class AddressMatcher:
             return self._deepen(buildings, unit, room, p)
         if street is not None:
             roads = [c for c in roads if c.startswith(street)] or roads
-        return self._shallow(p, roads, roadno, compound, communities, street)
+        found = self._shallow(p, roads, roadno, compound, communities, street)
+        door = v.get("roadno")
+        if isinstance(door, str) and found.code is not None:
+            # 47甲号, 47号之一: a door added beside door 47 — never door 47's building
+            return found._replace(reason=f"{found.reason}；门牌{door}号不在标准门牌中")
+        return found
 
     def _elsewhere(self, p: ParsedAddress, v: Mapping[str, str | int]) -> bool:
         """True when the text names a division outside the district — unless that name is

@@ -199,7 +199,7 @@ _HEAD_CACHE_SIZE = 16384
 
 # a word ending so is read with the number after it (a basement floor, an ordinal, a
 # direction before a distance): no head cache
-_BEFORE_NUMBER_READ = frozenset("负下第东西南北")
+_BEFORE_NUMBER_READ = frozenset("负下第东西南北甲乙丙丁")
 
 
 def _parse_head(state: _State) -> int:
@@ -678,6 +678,7 @@ def _parse_rest(state: _State, pos: int) -> None:
     gap = pos  # where the text after the last token starts
     gaps = _ANY_SEPARATOR.search(s, pos) is not None  # (most texts have no separator)
     ordinal = -1  # where a 第 before the next number starts (第3幢), or -1
+    sub_at = -1  # where a sub-number mark before the next number is (甲47号), or -1
     for i, m in enumerate(tokens):
         e = m.end()
         if e <= done:
@@ -700,6 +701,8 @@ def _parse_rest(state: _State, pos: int) -> None:
             if nxt is not None and nxt.start() == end:
                 if s[end - 1] == "第" and nxt.group("unit") not in (None, "号"):
                     end = ordinal = end - 1  # 第3幢, 第2单元: 第 is the number's
+                elif s[end - 1] in _SUB_MARKS and nxt.group("unit") is not None:
+                    end = sub_at = end - 1  # 甲47号: a sub-number of door 47, not door 47
                 elif s[end - 1] in "负下":
                     below = _basement_start(s, start, end, nxt)
                     end = end if below < 0 else below
@@ -725,14 +728,19 @@ def _parse_rest(state: _State, pos: int) -> None:
             _parse_basement(state, m, below if below >= 0 else m.start() - 1)
             below = -1
         else:
-            if ordinal < 0 or ordinal != m.start() - 1:
-                _parse_number(state, m, tokens[i + 1] if i < last else None, i == last)
-            else:  # 第3幢: the element made starts at 第
-                k = len(state.elements)
-                _parse_number(state, m, tokens[i + 1] if i < last else None, i == last)
-                if k < len(state.elements) and state.elements[k].start == m.start():
+            k = len(state.elements)
+            _parse_number(state, m, tokens[i + 1] if i < last else None, i == last)
+            made = k < len(state.elements) and state.elements[k].start == m.start()
+            if ordinal >= 0 and ordinal == m.start() - 1:
+                if made:  # 第3幢: the element made starts at 第
                     _extend_start(state, k, ordinal)
                 ordinal = -1
+            if sub_at >= 0:
+                if not (made and sub_at == m.start() - 1 and _sub_number(state, k, sub_at, e)):
+                    _add_redundant(state, sub_at, sub_at + 1)  # (the mark is kept somewhere)
+                sub_at = -1
+            elif after in _SUB_MARKS or after == "之":
+                done = gap = max(done, _sub_number_after(state, m))
             if after == "附" and i + 2 <= last and state.last in _DOORS:  # 8号附1号
                 done = gap = max(done, _annex_end(state, e, *tokens[i + 1 : i + 3]))
     if gap < n and s[n - 1] in _SEPARATORS:
@@ -762,6 +770,54 @@ def _annex_end(state: _State, at: int, word: re.Match[str], num: re.Match[str]) 
         AddressElement, (label, state.text[start : num.end()], value, start, num.end())
     )
     return num.end()
+
+
+_SUB_MARKS = frozenset("甲乙丙丁")
+_SUB_AFTER = re.compile(
+    # 甲 with 号 (47甲号), or alone before a digit, a separator or the end (47号甲, 47甲)
+    r"(?P<mark>[甲乙丙丁])(?:(?P<unit>号)|(?![^\s0-9,.;:()/\\-]))"
+    # 47号之一, 47之一号; not 12号之3幢 (a building)
+    r"|(?P<of>之[一二三四五六七八九十0-9]{1,3})(?:(?P<unit2>号)|(?![栋幢座楼层单室户房门梯区期]))"
+)
+
+
+def _sub_number_after(state: _State, m: re.Match[str]) -> int:
+    """47甲号, 47号甲: a sub-number mark written after a number (a door added beside door
+    47, not door 47 itself) goes into its element (`_sub_number`); 47号之一 is the door's
+    second number like 47-1 (之 `redundant`, then houseno 1). Returns where parsing goes on
+    (`m.end()` if there is neither)."""
+    e = m.end()
+    sub = _SUB_AFTER.match(state.text, e)
+    if sub is None or not state.elements or state.elements[-1].start != m.start():
+        return e
+    if not sub.group("of"):
+        done = _sub_number(state, len(state.elements) - 1, m.start(), sub.end())
+        return sub.end() if done else e
+    if state.last not in _DOORS or "houseno" in state.seen:
+        return e
+    _add_redundant(state, e, e + 1)
+    number = sub.group("of")[1:]
+    value = int(number) if number.isdigit() else chinese_numeral_value(number)
+    state.add("houseno", e + 1, sub.end(), value)
+    return sub.end()
+
+
+def _sub_number(state: _State, k: int, start: int, end: int) -> bool:
+    """Element `k`, a number, written with a sub-number mark (甲乙丙丁) before or after
+    it: the element spans `start`–`end` and its value is the number with the mark (47甲,
+    甲47) — text, not an integer: it is not number 47, and a match on 47 would be a wrong
+    one. False (nothing changed) when the element is no integer number."""
+    label, _, value, old_start, old_end = state.elements[k]
+    if label not in NUMBER_LABELS or not isinstance(value, int):
+        return False
+    s = state.text
+    before = s[start:old_start]
+    after = s[old_end:end].replace("号", "")
+    text = s[start:end]
+    state.elements[k] = tuple.__new__(
+        AddressElement, (label, text, f"{before}{value}{after}", start, end)
+    )
+    return True
 
 
 def _extend_start(state: _State, k: int, start: int) -> None:

@@ -66,6 +66,22 @@ def test_stops_at_the_building_when_the_room_is_unknown(matcher: AddressMatcher)
     assert m.level in ("building", "none")
 
 
+@pytest.mark.parametrize("door", ["{n}甲号", "甲{n}号", "{n}号乙"])
+def test_a_sub_numbered_door_is_never_matched_to_the_plain_door(
+    matcher: AddressMatcher, door: str
+) -> None:
+    g = _gazetteer()
+    b = next(b for b in g.buildings if b.door_number is not None and b.compound_code is None)
+    road = g.road(b.road_code).name
+    plain = matcher.match(f"{road}{b.door_number}号")
+    assert plain.level in ("building", "door")  # the plain door is known …
+    m = matcher.match(f"{road}{door.format(n=b.door_number)}")
+    assert m.level in ("road", "none")  # … the door added beside it is not that door
+    assert m.code != plain.code
+    if m.level == "road":
+        assert "不在标准门牌中" in m.reason
+
+
 def test_an_address_in_another_district_is_not_matched(matcher: AddressMatcher) -> None:
     m = matcher.match("浙江省杭州市西湖区益乐路116号")
     assert (m.code, m.level, m.reason) == (None, "none", "不在本区")

@@ -214,6 +214,19 @@ def test_places_parts_and_place_words(text: str, expected: list[tuple[str, str]]
         ("华阳小区3楼401", {"poi": "华阳小区", "houseno": 3, "roomno": 401}),
         ("华阳小区3楼2单元1201室", {"poi": "华阳小区", "houseno": 3, "cellno": 2,
                                     "roomno": 1201}),
+        # a sub-number mark (甲乙丙丁) before or after a number makes another number: the
+        # value keeps the mark (a door added beside door 47 is not door 47) …
+        ("铁山路47甲号", {"road": "铁山路", "roadno": "47甲"}),
+        ("铁山路甲47号", {"road": "铁山路", "roadno": "甲47"}),
+        ("铁山路47号乙", {"road": "铁山路", "roadno": "47乙"}),
+        ("铁山路47甲号华阳小区3号楼", {"road": "铁山路", "roadno": "47甲", "poi": "华阳小区",
+                                       "houseno": 3}),
+        ("华阳小区丙3号楼2单元301", {"poi": "华阳小区", "houseno": "丙3", "cellno": 2,
+                                     "roomno": 301}),
+        # … while 之N after a door number is its second number, as in 47-1号
+        ("铁山路47号之一", {"road": "铁山路", "roadno": 47, "houseno": 1}),
+        ("铁山路47号之二1单元101", {"road": "铁山路", "roadno": 47, "houseno": 2, "cellno": 1,
+                                    "roomno": 101}),
         # a bare number after a unit is a room: a building is never written after its unit
         ("台东一路58号2单元301", {"road": "台东一路", "roadno": 58, "cellno": 2, "roomno": 301}),
         ("华阳小区2单元12", {"poi": "华阳小区", "cellno": 2, "roomno": 12}),
