@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 
 from shibei.gazetteer.gazetteer import Gazetteer
 from shibei.gazetteer.model import DISTRICT_CODE, Building
-from shibei.standardize.address import ParsedAddress, parse_address
+from shibei.standardize.address import NUMBER_LABELS, ParsedAddress, parse_address
 
 _OUR_DISTRICT = "市北区"
 _OUR_CITY = "青岛市"
@@ -162,7 +162,27 @@ class AddressMatcher:
     # -- the steps ------------------------------------------------------------------------
 
     def _match(self, p: ParsedAddress, street_hint: str | None) -> _Found:
+        """`_locate`, and what the text says about the place found: a door with a
+        sub-number is not a standard door; a place given relative to a door (对面, 附近,
+        东侧50米) is near that building, not in it — kept (an incident there still
+        belongs to the building's grid) at a lower confidence, the reason saying so."""
         v = p.elements_dict()
+        found = self._locate(p, v, street_hint)
+        if found.code is None:
+            return found
+        door = v.get("roadno")
+        if isinstance(door, str):  # 47甲号, 甲47号: never door 47's building
+            return found._replace(reason=f"{found.reason}；门牌{door}号不在标准门牌中")
+        if "assist" in v and found.level in _NUMBERED and (where := _relative(p)):
+            return found._replace(
+                confidence=round(0.8 * found.confidence, 3),
+                reason=f"{found.reason}；相对位置「{where}」：在其附近，非其本身",
+            )
+        return found
+
+    def _locate(
+        self, p: ParsedAddress, v: Mapping[str, str | int], street_hint: str | None
+    ) -> _Found:
         if self._elsewhere(p, v):
             return _Found(None, "none", 1.0, "不在本区")
         named_street = self._named_street(v)
@@ -193,12 +213,7 @@ class AddressMatcher:
             return self._deepen(buildings, unit, room, p)
         if street is not None:
             roads = [c for c in roads if c.startswith(street)] or roads
-        found = self._shallow(p, roads, roadno, compound, communities, street)
-        door = v.get("roadno")
-        if isinstance(door, str) and found.code is not None:
-            # 47甲号, 47号之一: a door added beside door 47 — never door 47's building
-            return found._replace(reason=f"{found.reason}；门牌{door}号不在标准门牌中")
-        return found
+        return self._shallow(p, roads, roadno, compound, communities, street)
 
     def _elsewhere(self, p: ParsedAddress, v: Mapping[str, str | int]) -> bool:
         """True when the text names a division outside the district — unless that name is
@@ -325,6 +340,23 @@ class AddressMatcher:
         if street is not None:
             return _Found(street, "street", 0.8, "街道唯一")
         return _Found(None, "none", 0.0, "无法定位")
+
+
+_NUMBERED = frozenset({"house", "building", "door"})
+_AT_THE_PLACE = frozenset({"内", "里面", "门口", "楼下", "前面", "后面"})
+"""Place words after a number that still say the place itself (院内, 门口)."""
+
+
+def _relative(p: ParsedAddress) -> str | None:
+    """The place word after the last number when it puts the place beside, across from
+    or some way off that number (对面, 附近, 东侧, 北100米), else None."""
+    after, word = -1, None
+    for e in p.elements:  # (in text order)
+        if e.label in NUMBER_LABELS:
+            after, word = e.end, None
+        elif word is None and after >= 0 and e.label == "assist" and e.text not in _AT_THE_PLACE:
+            word = e.text
+    return word
 
 
 def _int(value: str | int | None) -> int | None:

@@ -82,6 +82,18 @@ def test_a_sub_numbered_door_is_never_matched_to_the_plain_door(
         assert "不在标准门牌中" in m.reason
 
 
+@pytest.mark.parametrize("where", ["对面", "附近", "东侧50米", "北"])
+def test_a_place_given_relative_to_a_door_says_so(matcher: AddressMatcher, where: str) -> None:
+    g = _gazetteer()
+    b = next(b for b in g.buildings if b.door_number is not None and b.compound_code is None)
+    door = f"{g.road(b.road_code).name}{b.door_number}号"
+    plain, near, at = (matcher.match(door + tail) for tail in ("", where, "门口"))
+    # the building is kept (an incident there belongs to its grid) but not as the place
+    assert near.code == plain.code == at.code
+    assert near.confidence < plain.confidence == at.confidence
+    assert f"相对位置「{where}」" in near.reason and "相对位置" not in at.reason
+
+
 def test_an_address_in_another_district_is_not_matched(matcher: AddressMatcher) -> None:
     m = matcher.match("浙江省杭州市西湖区益乐路116号")
     assert (m.code, m.level, m.reason) == (None, "none", "不在本区")
