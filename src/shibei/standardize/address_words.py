@@ -47,7 +47,8 @@ COMMUNITY = re.compile(
 # 村 ends a village (行政村 or 自然村) unless a road, a place word, a town or 村民(小)组 goes
 # on: 下宅村, 李家自然村; not 下宅村路, 村口, 后郢村民组
 VILLAGE = re.compile(
-    r"[^\s0-9]{1,4}?(?:村自然村|自然村|村)(?![路街道巷口信镇乡庄民]|花园|小区|公寓|家园|大厦|广场)"
+    r"[^\s0-9]{1,4}?(?:村自然村|自然村|村)(?![路街道巷口信镇乡庄民]|花园|小区|公寓|家园|大厦|广场"
+    r"|[东西南北中]{0,2}大[街道])"  # 中关村大街, 中关村南大街: roads (村 + 东路 stays two)
 )
 # a natural village inside an administrative one: a second community (张家村 + 李家自然村)
 NATURAL_VILLAGE = "自然村"

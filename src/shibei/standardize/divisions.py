@@ -82,7 +82,13 @@ ETHNIC_GROUPS = (
     "基诺族",
     "各族",
 )
-_ETHNIC_BY_LENGTH = sorted(ETHNIC_GROUPS, key=len, reverse=True)
+_ETHNIC_BY_LENGTH = sorted(
+    {*ETHNIC_GROUPS, *(g.removesuffix("族") for g in ETHNIC_GROUPS if len(g) >= 3)},
+    key=len,
+    reverse=True,
+)
+"""The groups as division names write them: with 族, and without it for the names of
+two or more characters (新疆维吾尔自治区, 伊犁哈萨克自治州, 巴音郭楞蒙古自治州)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +114,8 @@ def short_name(name: str, level: str) -> str | None:
 
     >>> short_name("广西壮族自治区", "prov"), short_name("延边朝鲜族自治州", "city")
     ('广西', '延边')
+    >>> short_name("新疆维吾尔自治区", "prov"), short_name("伊犁哈萨克自治州", "city")
+    ('新疆', '伊犁')
     >>> short_name("东区", "district") is None
     True
     """
@@ -177,6 +185,13 @@ class DivisionTable:
                     self._add(index, d.name, NameEntry(d, "full"))
                     if short is not None:
                         self._add(index, short, NameEntry(d, "short"))
+        for d in divisions:  # 延边州, 伊犁州: an autonomous prefecture as people write it
+            if d.level == "city" and d.name.endswith("自治州") and d.parent is not None:
+                short = short_name(d.name, d.level)
+                if short is not None:
+                    self._add(self.names, short + "州", NameEntry(d, "short"))
+                    kids = self.child_names.setdefault(self.real_parent(d), {})
+                    self._add(kids, short + "州", NameEntry(d, "short"))
         for name, code in former:
             d = self.by_code[code]
             self._add(self.names, name, NameEntry(d, "former"))

@@ -47,6 +47,11 @@ def test_reads_divisions_written_after_other_text(
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        # 村 before 大街/大道 is part of a road's name; before 东路 a village and its road
+        ("北京市海淀区中关村大街27号",
+         [("city", "北京市"), ("district", "海淀区"), ("road", "中关村大街"), ("roadno", "27号")]),
+        ("中关村南大街5号", [("road", "中关村南大街"), ("roadno", "5号")]),
+        ("张家村东路12号", [("community", "张家村"), ("road", "东路"), ("roadno", "12号")]),
         # a village after its town; a 村委/居委 and a 居民区 are communities
         ("浙江省金华市义乌市佛堂镇下宅村",
          [("prov", "浙江省"), ("city", "金华市"), ("district", "义乌市"), ("town", "佛堂镇"),

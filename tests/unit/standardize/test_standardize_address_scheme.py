@@ -133,6 +133,13 @@ def test_tenants_after_a_floor_or_room_are_person(
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        # autonomous regions and prefectures by their short names, the ethnic name written
+        # without 族 (新疆维吾尔自治区), and a prefecture as X州 (伊犁州, 延边州)
+        ("新疆乌鲁木齐市天山区", {"prov": "新疆", "city": "乌鲁木齐市", "district": "天山区"}),
+        ("新疆伊犁州伊宁市", {"prov": "新疆", "city": "伊犁州", "district": "伊宁市"}),
+        ("新疆巴音郭楞州库尔勒市", {"prov": "新疆", "city": "巴音郭楞州", "district": "库尔勒市"}),
+        ("吉林省延边州延吉市", {"prov": "吉林省", "city": "延边州", "district": "延吉市"}),
+        ("内蒙古呼和浩特市", {"prov": "内蒙古", "city": "呼和浩特市"}),  # 内 is no name
         # a short district name that opens the text and names one district only
         ("萧山金城路8号", {"district": "萧山", "road": "金城路", "roadno": 8}),
         ("西湖文三路8号", {"road": "西湖文三路", "roadno": 8}),  # 西湖 names two districts
@@ -168,6 +175,11 @@ def test_tenants_after_a_floor_or_room_are_person(
 )  # fmt: skip
 def test_division_readings(text: str, expected: dict[str, str | int]) -> None:
     assert parse_address(text).elements_dict() == expected
+
+
+def test_short_autonomous_names_resolve_to_todays_full_names() -> None:
+    assert parse_address("新疆伊犁州伊宁市").canonical == {
+        "prov": "新疆维吾尔自治区", "city": "伊犁哈萨克自治州", "district": "伊宁市"}  # fmt: skip
 
 
 def test_municipality_canonical_and_inferred_levels() -> None:
