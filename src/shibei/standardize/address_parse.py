@@ -49,6 +49,7 @@ from shibei.standardize.address_words import (
     HOUSE_WORD,
     HOUSE_WORD_FIRST,
     NATURAL_VILLAGE,
+    NEW_AREA,
     NOTE_TAIL,
     NOTE_TAIL_LAST,
     NUMBERED_ROAD,
@@ -329,6 +330,10 @@ def _parse_divisions(state: _State, pos: int = 0) -> int:
                 pos += len(country)
                 break
         else:
+            if area := NEW_AREA.match(s, pos):  # 青岛市 + 西海岸新区: not a division
+                state.add("devzone", pos, area.end())
+                pos = area.end()
+                continue
             found = _match_division(state, pos)
             if found is None:
                 if (end := _foreign_district_end(state, pos)) > pos:

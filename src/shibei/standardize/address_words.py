@@ -36,6 +36,13 @@ DEVZONE = re.compile(
     r"|开发区|工业园区|工业区|保税区|产业园区|科技园区|综合保税区|出口加工区)"
 )
 DEVZONE_LETTER = "区"  # every DEVZONE match ends with it
+# the national-level new areas (国家级新区, as the State Council approved them) that are no
+# division of their own: written between a city and its district or a road (青岛市 +
+# 西海岸新区 + 长江中路, 保定市 + 雄安新区 + 容城县); 浦东新区 and 滨海新区 are districts
+NEW_AREA = re.compile(
+    r"西海岸新区|雄安新区|两江新区|舟山群岛新区|兰州新区|南沙新区|西咸新区|贵安新区|金普新区"
+    r"|天府新区|湘江新区|江北新区|福州新区|滇中新区|哈尔滨新区|长春新区|赣江新区"
+)
 DEVZONE_DIVISION = (
     "开发区", "园区", "示范区", "管理区", "试验区", "实验区", "高新区", "工业区", "工业园",
     "产业园", "科技园", "保税区",

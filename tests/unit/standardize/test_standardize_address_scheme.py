@@ -140,6 +140,17 @@ def test_tenants_after_a_floor_or_room_are_person(
         ("新疆巴音郭楞州库尔勒市", {"prov": "新疆", "city": "巴音郭楞州", "district": "库尔勒市"}),
         ("吉林省延边州延吉市", {"prov": "吉林省", "city": "延边州", "district": "延吉市"}),
         ("内蒙古呼和浩特市", {"prov": "内蒙古", "city": "呼和浩特市"}),  # 内 is no name
+        # a national-level new area is a devzone between a city and its district, town or
+        # road (浦东新区 and 滨海新区 are districts)
+        ("山东省青岛市西海岸新区长江中路216号",
+         {"prov": "山东省", "city": "青岛市", "devzone": "西海岸新区", "road": "长江中路",
+          "roadno": 216}),
+        ("青岛西海岸新区灵山卫街道",
+         {"city": "青岛", "devzone": "西海岸新区", "town": "灵山卫街道"}),
+        ("河北省保定市雄安新区容城县",
+         {"prov": "河北省", "city": "保定市", "devzone": "雄安新区", "district": "容城县"}),
+        ("广州市南沙新区", {"city": "广州市", "devzone": "南沙新区"}),  # not 南沙(区) + 新区
+        ("上海市浦东新区", {"city": "上海市", "district": "浦东新区"}),
         # a short district name that opens the text and names one district only
         ("萧山金城路8号", {"district": "萧山", "road": "金城路", "roadno": 8}),
         ("西湖文三路8号", {"road": "西湖文三路", "roadno": 8}),  # 西湖 names two districts
