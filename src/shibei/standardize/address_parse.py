@@ -421,7 +421,12 @@ def _foreign_district_end(state: _State, pos: int) -> int:
         ):
             return pos + length
     m = _UNKNOWN_DISTRICT.match(s, pos)
-    if m is not None and deepest.level == "city" and not _road_after(s, m.end()):
+    if (
+        m is not None
+        and deepest.level == "city"
+        and not _road_after(s, m.end())
+        and not DEVZONE.fullmatch(s, pos, m.end())  # 青岛市 + 开发区: a zone
+    ):
         return m.end()
     return pos
 

@@ -69,6 +69,26 @@ def test_former_district_keeps_what_was_written() -> None:
     assert p.division_code == "370203"
 
 
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        # a former prefecture-level city is the city it became or merged into, and its
+        # districts go on under it (莱芜市 → 济南市: 莱城区 is 莱芜区 now, 钢城区 stays)
+        ("山东省莱芜市莱城区", {"prov": "山东省", "city": "济南市", "district": "莱芜区"}),
+        ("山东省莱芜市钢城区", {"prov": "山东省", "city": "济南市", "district": "钢城区"}),
+        ("江苏省淮阴市清河区", {"prov": "江苏省", "city": "淮安市", "district": "清江浦区"}),
+        ("湖南省大庸市", {"prov": "湖南省", "city": "张家界市"}),
+        ("贵州省铜仁地区江口县", {"prov": "贵州省", "city": "铜仁市", "district": "江口县"}),
+        # a renamed district, and one whose stem changed (陵县 → 陵城区)
+        ("山东省德州市陵县", {"prov": "山东省", "city": "德州市", "district": "陵城区"}),
+        # a former name that is another division's current one is resolved by its chain
+        ("辽宁省铁岭市清河区", {"prov": "辽宁省", "city": "铁岭市", "district": "清河区"}),
+    ],
+)  # fmt: skip
+def test_former_names_resolve_to_todays_divisions(text: str, canonical: dict[str, str]) -> None:
+    assert parse_address(text).canonical == canonical
+
+
 def test_inference_is_separate_and_flagged() -> None:
     assert parse_address("市北区辽宁路123号").inferred == {}
     p = parse_address("市北区辽宁路123号", infer=True)

@@ -151,6 +151,8 @@ def test_tenants_after_a_floor_or_room_are_person(
          {"prov": "河北省", "city": "保定市", "devzone": "雄安新区", "district": "容城县"}),
         ("广州市南沙新区", {"city": "广州市", "devzone": "南沙新区"}),  # not 南沙(区) + 新区
         ("上海市浦东新区", {"city": "上海市", "district": "浦东新区"}),
+        # a zone word right after a city is a zone, not a district the table lacks
+        ("青岛市开发区长江中路", {"city": "青岛市", "devzone": "开发区", "road": "长江中路"}),
         # a short district name that opens the text and names one district only
         ("萧山金城路8号", {"district": "萧山", "road": "金城路", "roadno": 8}),
         ("西湖文三路8号", {"road": "西湖文三路", "roadno": 8}),  # 西湖 names two districts
