@@ -113,6 +113,7 @@ NUMBER_LABELS = frozenset({"roadno", "subroadno", "houseno", "cellno", "floorno"
 """The labels whose value is a number (an integer where the text has digits); a number
 read as another label (万科城 + 三期, 新塘村 + 5组) keeps its text."""
 _DIGITS = re.compile(r"[0-9]+")
+_PHONE = re.compile(r"1[3-9][0-9]{9}|0[1-9][0-9]{1,2}-?[0-9]{7,8}")  # mobile, area code + line
 _FLOOR_F = re.compile(r"F[0-9]{1,2}|[0-9]{1,2}F")
 _UNIT_LABEL = {
     "号楼": "houseno", "栋": "houseno", "幢": "houseno", "座": "houseno", "排": "houseno",
@@ -1287,6 +1288,9 @@ def _parse_number(
 ) -> None:
     num, unit = m.group("num", "unit")
     p = m.start()  # where num starts
+    if unit is None and len(num) >= 11 and _PHONE.fullmatch(num):
+        _add_redundant(state, p, m.end())  # a phone number says nothing of the place
+        return
     if "-" not in num:  # one number: its element runs to the unit's end
         # most units name the label (3号楼, 2单元, 401室); 号, 楼 and none take a look around
         label = _UNIT_LABEL.get(unit) or _number_labels(state, unit, 1, nxt, is_last, num)[0]

@@ -252,6 +252,9 @@ def test_places_parts_and_place_words(text: str, expected: list[tuple[str, str]]
         ("铁山路47号之一", {"road": "铁山路", "roadno": 47, "houseno": 1}),
         ("铁山路47号之二1单元101", {"road": "铁山路", "roadno": 47, "houseno": 2, "cellno": 1,
                                     "roomno": 101}),
+        # a phone number (mobile, or area code and line) is no number of the place
+        ("铁山路47号 13812345678", {"road": "铁山路", "roadno": 47}),
+        ("铁山路47号 0532-88886666", {"road": "铁山路", "roadno": 47}),
         # a bare number after a unit is a room: a building is never written after its unit
         ("台东一路58号2单元301", {"road": "台东一路", "roadno": 58, "cellno": 2, "roomno": 301}),
         ("华阳小区2单元12", {"poi": "华阳小区", "cellno": 2, "roomno": 12}),
