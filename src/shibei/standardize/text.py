@@ -65,9 +65,10 @@ _NUM_BEFORE_SUFFIX = re.compile(rf"(?<![{_NUMERAL}])([{_NUMERAL}]+)(?=(?:{_SUFFI
 _NUM_AFTER = re.compile(
     r"(?<=[0-9号楼层元室栋幢座门\- ])([零〇○一二三四五六七八九幺]{2,5})(?=$|[\s,\-室户号])"
 )
-# A numeral before a dash after a numbering suffix: 1号楼一-二〇二室 (dash notation).
+# A numeral before a dash after a number, a numbering suffix, a space or another dash:
+# 1号楼一-二〇二室, 一栋 二-一零一, 3-二-401 (dash notation).
 _NUM_BEFORE_DASH = re.compile(
-    r"(?<=[0-9号楼层元室栋幢座门])([零〇○一二两三四五六七八九十]{1,4})(?=-)"
+    r"(?<=[0-9号楼层元室栋幢座门\- ])([零〇○一二两三四五六七八九十]{1,4})(?=-)"
 )
 _SPACES = re.compile(r" {2,}")
 _ANY_NUMERAL = re.compile(f"[{_NUMERAL}]")  # (a regex scans faster than a set test per char)

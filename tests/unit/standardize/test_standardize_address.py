@@ -117,6 +117,9 @@ def test_inference_is_separate_and_flagged() -> None:
         ("辽宁路123号3-2-401", {k: v for k, v in TAIL.items() if k != "poi"}),
         ("辽宁路123号华阳小区一号楼一-二〇二室",
          TAIL | {"houseno": 1, "cellno": 1, "roomno": 202}),
+        # … after a space or another dash too (a feed's 一栋 二-一零一: unit 2, room 101)
+        ("辽宁路123号华阳小区一栋 二-一零一", TAIL | {"houseno": 1, "cellno": 2, "roomno": 101}),
+        ("辽宁路123号华阳小区3-二-四零一", TAIL),
         # addr_old_district
         ("山东省青岛市四方区洛阳路街道郑州路社区周口路24号院1号楼1单元102室",
          {"prov": "山东省", "city": "青岛市", "district": "四方区", "town": "洛阳路街道",
