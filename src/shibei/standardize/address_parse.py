@@ -50,6 +50,7 @@ from shibei.standardize.address_words import (
     HOUSE_WORD_FIRST,
     NATURAL_VILLAGE,
     NEW_AREA,
+    NEW_AREA_FIRST,
     NOTE_TAIL,
     NOTE_TAIL_LAST,
     NUMBERED_ROAD,
@@ -331,7 +332,8 @@ def _parse_divisions(state: _State, pos: int = 0) -> int:
                 pos += len(country)
                 break
         else:
-            if area := NEW_AREA.match(s, pos):  # 青岛市 + 西海岸新区: not a division
+            if s[pos] in NEW_AREA_FIRST and (area := NEW_AREA.match(s, pos)):
+                # 青岛市 + 西海岸新区: not a division
                 state.add("devzone", pos, area.end())
                 pos = area.end()
                 continue
@@ -741,16 +743,17 @@ def _parse_rest(state: _State, pos: int) -> None:
         else:
             k = len(state.elements)
             _parse_number(state, m, tokens[i + 1] if i < last else None, i == last)
-            made = k < len(state.elements) and state.elements[k].start == m.start()
-            if ordinal >= 0 and ordinal == m.start() - 1:
-                if made:  # 第3幢: the element made starts at 第
-                    _extend_start(state, k, ordinal)
-                ordinal = -1
-            if sub_at >= 0:
-                if not (made and sub_at == m.start() - 1 and _sub_number(state, k, sub_at, e)):
-                    _add_redundant(state, sub_at, sub_at + 1)  # (the mark is kept somewhere)
-                sub_at = -1
-            elif after in _SUB_MARKS or after == "之":
+            if ordinal >= 0 or sub_at >= 0:  # (rare: the element made is looked at)
+                made = k < len(state.elements) and state.elements[k].start == m.start()
+                if ordinal >= 0 and ordinal == m.start() - 1:
+                    if made:  # 第3幢: the element made starts at 第
+                        _extend_start(state, k, ordinal)
+                    ordinal = -1
+                if sub_at >= 0:
+                    if not (made and sub_at == m.start() - 1 and _sub_number(state, k, sub_at, e)):
+                        _add_redundant(state, sub_at, sub_at + 1)  # (the mark is kept)
+                    sub_at = -1
+            elif after in _SUB_NEXT:
                 done = gap = max(done, _sub_number_after(state, m))
             if after == "附" and i + 2 <= last and state.last in _DOORS:  # 8号附1号
                 done = gap = max(done, _annex_end(state, e, *tokens[i + 1 : i + 3]))
@@ -784,6 +787,7 @@ def _annex_end(state: _State, at: int, word: re.Match[str], num: re.Match[str]) 
 
 
 _SUB_MARKS = frozenset("甲乙丙丁")
+_SUB_NEXT = _SUB_MARKS | {"之"}  # what, after a number, may start a sub-number (47甲号, 47号之一)
 _SUB_AFTER = re.compile(
     # 甲 with 号 (47甲号), or alone before a digit, a separator or the end (47号甲, 47甲)
     r"(?P<mark>[甲乙丙丁])(?:(?P<unit>号)|(?![^\s0-9,.;:()/\\-]))"
@@ -1298,7 +1302,8 @@ def _parse_number(
             return
         if "F" in num and "floorno" not in state.seen and _FLOOR_F.fullmatch(num):
             label = "floorno"  # F3, 3F: a floor
-        state.add(label, p, m.end(), _number_value(label, num))
+        digits = num.isdigit() and label in NUMBER_LABELS  # (the common case, inline)
+        state.add(label, p, m.end(), int(num) if digits else _number_value(label, num))
         return
     if unit in (None, "号") and _is_door_range(num) and (door := _door_label(state)):
         state.add(door, p, m.end(), int(num.partition("-")[0]))  # 12-14号: a door range
