@@ -63,6 +63,8 @@ def normalize_phone(raw: str, *, area_code: str = LOCAL_AREA_CODE) -> PhoneNumbe
         digits = digits[1:]  # a mobile dialled with a trunk 0
     if _MOBILE.fullmatch(digits):
         return PhoneNumber(str(raw), digits, "mobile", extension)
+    if digits.startswith(("400", "800")) and _SERVICE.fullmatch(digits):
+        return PhoneNumber(str(raw), digits, "service", extension)  # 400-800-8888: no area
     if not digits.startswith("0") and len(digits) >= 9:
         digits = "0" + digits  # area code written without its trunk 0 (532…)
     for pattern in (_AREA3, _AREA4):

@@ -74,6 +74,8 @@ def test_offsets_map_normalized_text_back_to_what_was_written() -> None:
         ("8388 1234", "0532-83881234", "landline", True),
         ("021-62345678", "021-62345678", "landline", False),
         ("110", "110", "service", False),
+        ("95598", "95598", "service", False),
+        ("400-800-8888", "4008008888", "service", False),  # not area code 0400
         ("1381234567", "1381234567", "invalid", False),
         ("无", "", "invalid", False),
     ],
