@@ -343,7 +343,7 @@ class AddressMatcher:
 
 
 _NUMBERED = frozenset({"house", "building", "door"})
-_AT_THE_PLACE = frozenset({"内", "里面", "门口", "楼下", "前面", "后面"})
+_AT_THE_PLACE = frozenset({"内", "里面", "门口", "楼下"})
 """Place words after a number that still say the place itself (院内, 门口)."""
 
 
