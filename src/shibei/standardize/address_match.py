@@ -324,8 +324,10 @@ class AddressMatcher:
         communities: set[str] | None,
         street: str | None,
     ) -> _Found:
-        if roadno is not None and len(roads) == 1 and (roads[0], roadno) in self.buildings_at_door:
-            return _Found(f"{roads[0]}{roadno:04d}", "door", 0.9, "门牌唯一")
+        if roadno is not None:  # the door, when one segment of the road has it (太清路13号)
+            at = [r for r in roads if (r, roadno) in self.buildings_at_door]
+            if len(at) == 1:
+                return _Found(f"{at[0]}{roadno:04d}", "door", 0.9, "门牌唯一")
         if compound is not None:
             return _Found(compound, "compound", 0.9, "小区唯一")
         if len(roads) == 1:

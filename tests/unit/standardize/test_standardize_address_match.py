@@ -128,6 +128,20 @@ def test_extra_aliases_extend_the_table() -> None:
     assert (m.level, m.code) == ("house", code)
 
 
+def test_a_door_on_one_segment_of_a_road_that_has_two_is_that_door() -> None:
+    g = build_gazetteer(scale=0.1, seed=1)  # (doors with several buildings: compounds)
+    at_door: dict[tuple[str, int], set[int]] = {}
+    for b in g.buildings:
+        at_door.setdefault((b.road_code, b.door_number), set()).add(b.number)
+    (road, door), _ = next((k, v) for k, v in at_door.items() if len(v) > 1)
+    other = next(r.code for r in g.roads if r.code != road and (r.code, door) not in at_door)
+    name = g.road(road).name
+    matcher = AddressMatcher(g, extra_aliases={name: other})  # the name now has two segments
+    assert matcher.match(name).level == "none"  # the road alone: which segment is not known
+    m = matcher.match(f"{name}{door}号")  # (several buildings there: no building)
+    assert (m.level, m.code) == ("door", f"{road}{door:04d}")
+
+
 def test_match_json_adds_code_level_and_candidates(matcher: AddressMatcher) -> None:
     code, text = _a_house_in_a_compound()
     out = matcher.match(text).to_json()
