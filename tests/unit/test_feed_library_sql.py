@@ -46,3 +46,23 @@ def test_rows_carry_their_persons_in_mention_order_and_nothing_of_other_feeds() 
         ("b1", 2, None, [], "O3", ["O3"], None),
         ("b2", 1, "P5", ["P5"], None, [], None),
     ]
+
+
+def test_the_grid_comes_from_house_and_building_codes_only() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE clean_incidents AS SELECT * FROM (VALUES "
+        "('incidents', 'b1', 1, 'x1', '3702030050010010001', 'building'), "
+        "('incidents', 'b1', 2, 'x2', '370203008R0060013', 'door'), "  # a door: no grid
+        "('incidents', 'b1', 3, 'x3', '370203005001Q001', 'compound'), "
+        "('incidents', 'b1', 4, 'x4', '370203005R001', 'road')) "
+        't(source, batch, "row", row_hash, address_code, address_level)'
+    )
+    for table in ("pm", "om"):
+        con.execute(
+            f"CREATE TABLE {table} (mention_id VARCHAR, source VARCHAR, batch VARCHAR, "
+            f'"row" BIGINT, {"person" if table == "pm" else "org"}_id VARCHAR)'
+        )
+    con.execute(feed_library_sql("incident_library", ["incidents"], {"address_code"}))
+    rows = con.execute('SELECT "row", grid_code FROM incident_library ORDER BY "row"').fetchall()
+    assert rows == [(1, "370203005001001"), (2, None), (3, None), (4, None)]

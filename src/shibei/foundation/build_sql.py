@@ -303,14 +303,20 @@ def clean_view_sql(lake: Path, source: str) -> str:
 
 def _grid_sql(columns: set[str]) -> str:
     """The row's grid: its own `grid_code`, else the first 15 digits of the house or
-    address code when the address was matched at grid level or deeper."""
+    address code when the address was matched at grid level or deeper (a house or building
+    code: digits only). A door, compound or road code (370203008R0060013, …Q001) names no
+    grid: its first 15 characters are none."""
     if "grid_code" in columns:
         return "c.grid_code"
     codes = [f"c.{c}" for c in ("house_code", "address_code") if c in columns]
     if not codes:
         return "NULL::VARCHAR"
     code = f"coalesce({', '.join(codes)})" if len(codes) > 1 else codes[0]
-    return f"CASE WHEN length({code}) >= 15 THEN left({code}, 15) END"
+    head = f"left({code}, 15)"
+    return (
+        f"CASE WHEN length({code}) >= 15 AND translate({head}, '0123456789', '') = '' "
+        f"THEN {head} END"
+    )
 
 
 def feed_library_sql(name: str, sources: list[str], columns: set[str]) -> str:
