@@ -48,15 +48,24 @@ def test_rows_carry_their_persons_in_mention_order_and_nothing_of_other_feeds() 
     ]
 
 
-def test_the_grid_comes_from_house_and_building_codes_only() -> None:
+def test_the_grid_comes_from_the_house_building_door_or_compound_matched() -> None:
     con = duckdb.connect()
     con.execute(
         "CREATE TABLE clean_incidents AS SELECT * FROM (VALUES "
         "('incidents', 'b1', 1, 'x1', '3702030050010010001', 'building'), "
-        "('incidents', 'b1', 2, 'x2', '370203008R0060013', 'door'), "  # a door: no grid
+        "('incidents', 'b1', 2, 'x2', '370203008R0060013', 'door'), "  # one grid
         "('incidents', 'b1', 3, 'x3', '370203005001Q001', 'compound'), "
-        "('incidents', 'b1', 4, 'x4', '370203005R001', 'road')) "
+        "('incidents', 'b1', 4, 'x4', '370203005R0010047', 'door'), "  # two grids: none
+        "('incidents', 'b1', 5, 'x5', '370203005R001', 'road')) "
         't(source, batch, "row", row_hash, address_code, address_level)'
+    )
+    con.execute(  # (the 地址库: one row per house)
+        "CREATE TABLE addresses AS SELECT * FROM (VALUES "
+        "('370203008R0060013', NULL, '370203008002005'), "
+        "('370203008R0060013', NULL, '370203008002005'), "
+        "('370203005R0010001', '370203005001Q001', '370203005001002'), "
+        "('370203005R0010047', NULL, '370203005001001'), "
+        "('370203005R0010047', NULL, '370203005001003')) t(door_code, compound_code, grid_code)"
     )
     for table in ("pm", "om"):
         con.execute(
@@ -65,4 +74,10 @@ def test_the_grid_comes_from_house_and_building_codes_only() -> None:
         )
     con.execute(feed_library_sql("incident_library", ["incidents"], {"address_code"}))
     rows = con.execute('SELECT "row", grid_code FROM incident_library ORDER BY "row"').fetchall()
-    assert rows == [(1, "370203005001001"), (2, None), (3, None), (4, None)]
+    assert rows == [
+        (1, "370203005001001"),  # a building code's first 15 digits
+        (2, "370203008002005"),
+        (3, "370203005001002"),
+        (4, None),  # never a road code's first 15 characters (370203005R00100)
+        (5, None),
+    ]

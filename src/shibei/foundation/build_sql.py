@@ -319,11 +319,22 @@ def _grid_sql(columns: set[str]) -> str:
     )
 
 
+PLACE_GRIDS_SQL = """
+SELECT door_code AS code, min(grid_code) AS grid_code FROM addresses
+GROUP BY door_code HAVING count(DISTINCT grid_code) = 1
+UNION ALL
+SELECT compound_code, min(grid_code) FROM addresses WHERE compound_code IS NOT NULL
+GROUP BY compound_code HAVING count(DISTINCT grid_code) = 1"""
+"""Doors and compounds whose buildings all lie in one grid, with that grid (from the
+`addresses` view): an address matched no deeper than such a door or compound is in it."""
+
+
 def feed_library_sql(name: str, sources: list[str], columns: set[str]) -> str:
     """A thematic library over the clean rows of `sources` (the `clean_<source>` views;
     `columns`: their columns): every clean row, without `row_hash`, plus `person_id` /
     `person_ids` (the persons its mentions resolved to, in mention order), `org_id` /
-    `org_ids`, and `grid_code`.
+    `org_ids`, and `grid_code` (`_grid_sql`, else the grid of the door or compound its
+    address was matched to, `PLACE_GRIDS_SQL`: needs the `addresses` view).
 
     Only the library's own sources' mentions are grouped, and each row's few mentions
     are listed unordered and then sorted: an ordered list aggregate over every mention
@@ -338,15 +349,20 @@ def feed_library_sql(name: str, sources: list[str], columns: set[str]) -> str:
         f'WHERE source IN ({within}) GROUP BY source, batch, "row"'
         for kind, table in (("person", "pm"), ("org", "om"))
     }
+    grid, places, place_join = _grid_sql(columns), "", ""
+    if "address_code" in columns and "grid_code" not in columns:
+        grid = f"coalesce({grid}, g.grid_code)"
+        places = f",\ng AS ({PLACE_GRIDS_SQL})"
+        place_join = " LEFT JOIN g ON g.code = c.address_code"
     return f"""
 CREATE OR REPLACE TABLE {name} AS
 WITH c AS ({rows}),
 p AS ({ids["person"]}),
-o AS ({ids["org"]})
+o AS ({ids["org"]}){places}
 SELECT c.*, p.ids[1] AS person_id, coalesce(p.ids, []::VARCHAR[]) AS person_ids,
        o.ids[1] AS org_id, coalesce(o.ids, []::VARCHAR[]) AS org_ids,
-       {_grid_sql(columns)} AS grid_code
-FROM c LEFT JOIN p USING (source, batch, "row") LEFT JOIN o USING (source, batch, "row")
+       {grid} AS grid_code
+FROM c LEFT JOIN p USING (source, batch, "row") LEFT JOIN o USING (source, batch, "row"){place_join}
 ORDER BY c.source, c.batch, c."row";
 """
 

@@ -12,7 +12,9 @@ from shibei.gazetteer.model import DISTRICT_CODE, DISTRICT_NAME
 
 
 def address_records(gazetteer: Gazetteer) -> list[dict[str, Any]]:
-    """Every house: code, canonical address text, use, area, divisions, coordinates."""
+    """Every house: code, canonical address text, use, area, its building, door (road code
+    + 4-digit door number, as `AddressMatcher` codes a door) and compound, divisions,
+    coordinates."""
     buildings = {b.code: b for b in gazetteer.buildings}
     records = []
     for house in gazetteer.houses:
@@ -25,6 +27,7 @@ def address_records(gazetteer: Gazetteer) -> list[dict[str, Any]]:
                 "use": house.use,
                 "area_m2": house.area_m2,
                 "building_code": building.code,
+                "door_code": f"{building.road_code}{building.door_number:04d}",
                 "compound_code": building.compound_code,
                 "grid_code": building.grid_code,
                 "community_code": building.grid_code[:12],

@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 from shibei.foundation.build_sql import (
     FOUNDATION_TABLES,
     LIBRARIES_DIR,
+    PLACE_GRIDS_SQL,
     _grid_sql,
     build_statements_sql,
     derived_library_sql,
@@ -208,6 +209,10 @@ def _feed_library(spark: SparkSession, frames: list[DataFrame], F: Any) -> DataF
     grid = sqlglot.transpile(_grid_sql(columns), read="duckdb", write="spark")[0]
     empty = F.array().cast("array<string>")
     joined = rows.alias("c").join(p.alias("p"), keys, "left").join(o.alias("o"), keys, "left")
+    if "address_code" in columns and "grid_code" not in columns:  # a door's or compound's grid
+        places = spark.sql(sqlglot.transpile(PLACE_GRIDS_SQL, read="duckdb", write="spark")[0])
+        joined = joined.join(places.alias("g"), F.col("c.address_code") == F.col("g.code"), "left")
+        grid = f"coalesce({grid}, g.grid_code)"
     return joined.select(
         *[F.col(f"c.{c}") if c not in keys else F.col(c) for c in rows.columns],
         F.element_at(F.col("p.ids"), 1).alias("person_id"),
