@@ -329,6 +329,12 @@ GROUP BY compound_code HAVING count(DISTINCT grid_code) = 1"""
 `addresses` view): an address matched no deeper than such a door or compound is in it."""
 
 
+def takes_place_grids(columns: set[str]) -> bool:
+    """Whether a library over `columns` takes a row's grid from its matched door or
+    compound (`PLACE_GRIDS_SQL`): it has a matched address and no grid of its own."""
+    return "address_code" in columns and "grid_code" not in columns
+
+
 def feed_library_sql(name: str, sources: list[str], columns: set[str]) -> str:
     """A thematic library over the clean rows of `sources` (the `clean_<source>` views;
     `columns`: their columns): every clean row, without `row_hash`, plus `person_id` /
@@ -350,7 +356,7 @@ def feed_library_sql(name: str, sources: list[str], columns: set[str]) -> str:
         for kind, table in (("person", "pm"), ("org", "om"))
     }
     grid, places, place_join = _grid_sql(columns), "", ""
-    if "address_code" in columns and "grid_code" not in columns:
+    if takes_place_grids(columns):
         grid = f"coalesce({grid}, g.grid_code)"
         places = f",\ng AS ({PLACE_GRIDS_SQL})"
         place_join = " LEFT JOIN g ON g.code = c.address_code"

@@ -808,11 +808,11 @@ def _sub_number_after(state: _State, m: re.Match[str]) -> int:
     if not sub.group("of"):
         done = _sub_number(state, len(state.elements) - 1, m.start(), sub.end())
         return sub.end() if done else e
-    if state.last not in _DOORS or "houseno" in state.seen:
-        return e
-    _add_redundant(state, e, e + 1)
     number = sub.group("of")[1:]
     value = int(number) if number.isdigit() else chinese_numeral_value(number)
+    if state.last not in _DOORS or "houseno" in state.seen or value is None:
+        return e
+    _add_redundant(state, e, e + 1)
     state.add("houseno", e + 1, sub.end(), value)
     return sub.end()
 

@@ -25,6 +25,7 @@ from shibei.foundation.build_sql import (
     build_statements_sql,
     derived_library_sql,
     staff_sql,
+    takes_place_grids,
 )
 from shibei.foundation.libraries import THEMATIC_LIBRARIES, address_records, division_records
 from shibei.gazetteer import Gazetteer
@@ -209,7 +210,7 @@ def _feed_library(spark: SparkSession, frames: list[DataFrame], F: Any) -> DataF
     grid = sqlglot.transpile(_grid_sql(columns), read="duckdb", write="spark")[0]
     empty = F.array().cast("array<string>")
     joined = rows.alias("c").join(p.alias("p"), keys, "left").join(o.alias("o"), keys, "left")
-    if "address_code" in columns and "grid_code" not in columns:  # a door's or compound's grid
+    if takes_place_grids(columns):  # a door's or compound's grid
         places = spark.sql(sqlglot.transpile(PLACE_GRIDS_SQL, read="duckdb", write="spark")[0])
         joined = joined.join(places.alias("g"), F.col("c.address_code") == F.col("g.code"), "left")
         grid = f"coalesce({grid}, g.grid_code)"
